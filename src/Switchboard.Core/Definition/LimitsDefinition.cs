@@ -1,0 +1,32 @@
+namespace Switchboard.Definition;
+
+/// <summary>Connection and message limits. Every field is optional and has API Gateway's value as its default where it has one.</summary>
+public sealed record LimitsDefinition
+{
+    /// <summary>Largest message a client may send, after joining its frames, in bytes. Default 131072 (128 KiB); over it: close 1009. At least 1.</summary>
+    public int MaxMessageBytes { get; init; } = 131_072;
+
+    /// <summary>Seconds without a message in either direction before the connection is closed with 1001. Default 600. At least 1.</summary>
+    public int IdleTimeoutSeconds { get; init; } = 600;
+
+    /// <summary>Longest a connection may live, in seconds, before it is closed with 1001. Default 7200. At least 1.</summary>
+    public int MaxConnectionLifetimeSeconds { get; init; } = 7200;
+
+    /// <summary>
+    /// Seconds between WebSocket pings the server sends to check the client is there; a client that sends nothing
+    /// (not even the pong) for twice this long is dropped. Default 30; 0 turns pings off.
+    /// </summary>
+    public int KeepAliveIntervalSeconds { get; init; } = 30;
+
+    /// <summary>Most messages queued for one connection before it is closed with 1008. Default 4096. At least 1.</summary>
+    public int OutboundQueueMessages { get; init; } = 4096;
+
+    /// <summary>Most bytes queued for one connection before it is closed with 1008. Default 1048576 (1 MiB). At least 1.</summary>
+    public int OutboundQueueBytes { get; init; } = 1_048_576;
+
+    /// <summary><c>accept</c> (binary frames are routed like non-JSON text, to <c>$default</c>) or <c>reject</c> (close 1003, as API Gateway). Default <c>accept</c>.</summary>
+    public string BinaryFrames { get; init; } = "accept";
+
+    /// <summary>On shutdown, seconds to wait for clients to answer the 1001 close before dropping them. Default 10; 0 to 25.</summary>
+    public int ShutdownDrainSeconds { get; init; } = 10;
+}

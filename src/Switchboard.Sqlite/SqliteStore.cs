@@ -1,0 +1,5 @@
+namespace Switchboard.Sqlite;
+
+internal static class SqliteStorePlaceholder
+{
+}
