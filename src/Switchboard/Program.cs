@@ -1,6 +1,8 @@
+using Switchboard.Cli;
+
 namespace Switchboard;
 
 internal static class Program
 {
-    public static int Main(string[] args) => args.Length == 0 ? 0 : 0;
+    public static Task<int> Main(string[] args) => SwitchboardCli.RunAsync(args, Console.Out, Console.Error);
 }

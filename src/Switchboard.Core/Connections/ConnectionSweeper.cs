@@ -1,0 +1,114 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Switchboard.Registry;
+using Switchboard.Routing;
+
+namespace Switchboard.Connections;
+
+/// <summary>
+/// One timer for all connections instead of timers per socket: every second it closes idle (1001) and too-old (1001)
+/// connections, sends keep-alive pings and drops peers that stopped answering, and every few seconds tells the
+/// registry the newer <c>lastActiveAt</c> values in one batch.
+/// </summary>
+internal sealed partial class ConnectionSweeper(
+    ConnectionTable connections,
+    GatewayRuntimeHolder runtime,
+    IConnectionRegistry registry,
+    TimeProvider time,
+    ILogger<ConnectionSweeper> logger) : BackgroundService
+{
+    private static readonly byte[] PingFrame = WebSocketFrames.Build(WebSocketOpcode.Ping, []);
+    private static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(5);
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
+        var lastFlush = time.GetUtcNow();
+        try
+        {
+            while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
+            {
+                var now = time.GetUtcNow();
+                Sweep(now.ToUnixTimeMilliseconds());
+                if (now - lastFlush >= FlushEvery)
+                {
+                    lastFlush = now;
+                    await FlushLastActiveAsync(stoppingToken).ConfigureAwait(false);
+                }
+            }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+    }
+
+    /// <summary>One pass over every connection; public for tests driven by a fake clock.</summary>
+    internal void Sweep(long nowMs)
+    {
+        var limits = runtime.Current.Limits;
+        var idleMs = limits.IdleTimeoutSeconds * 1000L;
+        var lifetimeMs = limits.MaxConnectionLifetimeSeconds * 1000L;
+        var keepAliveMs = limits.KeepAliveIntervalSeconds * 1000L;
+        foreach (var connection in connections.All)
+        {
+            if (!connection.IsOpen)
+            {
+                continue;
+            }
+
+            if (nowMs - connection.ConnectedAt.ToUnixTimeMilliseconds() >= lifetimeMs)
+            {
+                connection.BeginClose(CloseCodes.GoingAway, "Going away: connection lifetime reached");
+            }
+            else if (nowMs - connection.LastTrafficMs >= idleMs)
+            {
+                connection.BeginClose(CloseCodes.GoingAway, "Going away: idle timeout");
+            }
+            else if (keepAliveMs > 0)
+            {
+                var silentMs = nowMs - connection.LastReceivedMs;
+                if (silentMs >= 2 * keepAliveMs + 1000)
+                {
+                    // Not even a pong for two intervals: the peer is gone without a close.
+                    connection.Abort();
+                }
+                else if (silentMs >= keepAliveMs && nowMs - connection.LastPingSentMs >= keepAliveMs)
+                {
+                    connection.LastPingSentMs = nowMs;
+                    connection.TryEnqueue(PingFrame, isMessage: false);
+                }
+            }
+        }
+    }
+
+    private async Task FlushLastActiveAsync(CancellationToken cancellationToken)
+    {
+        List<LastActiveUpdate>? updates = null;
+        foreach (var connection in connections.All)
+        {
+            var active = connection.LastActiveAt.ToUnixTimeMilliseconds();
+            if (connection.IsRegistered && active > connection.LastActiveFlushedMs)
+            {
+                connection.LastActiveFlushedMs = active;
+                (updates ??= []).Add(new LastActiveUpdate(connection.Id, connection.LastActiveAt));
+            }
+        }
+
+        if (updates is null)
+        {
+            return;
+        }
+
+        try
+        {
+            await registry.UpdateLastActiveAsync(updates, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is not OperationCanceledException)
+        {
+            LogFlushFailed(logger, ex, updates.Count);
+        }
+    }
+
+    [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "Could not record lastActiveAt of {Count} connections in the registry")]
+    private static partial void LogFlushFailed(ILogger logger, Exception exception, int count);
+}

@@ -1,0 +1,194 @@
+using System.IO.Pipelines;
+using System.Threading.Channels;
+using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Operations;
+
+namespace Switchboard.Connections;
+
+/// <summary>
+/// One client socket after the handshake: one receive loop (<c>WebSocketConnection.Receive.cs</c>), one send loop with
+/// a bounded outbound queue (<c>WebSocketConnection.Send.cs</c>), and the close handshake that ends both.
+/// Everything another thread may call (<see cref="TryEnqueue"/>, <see cref="BeginClose"/>) is lock-free.
+/// </summary>
+public sealed partial class WebSocketConnection
+{
+    private const int StateOpen = 0;
+    private const int StateClosing = 1;
+    private const int StateClosed = 2;
+
+    private readonly HttpContext _http;
+    // Kestrel hands an upgraded request its socket as a Stream (Request.Body reads nothing after the upgrade).
+    // Zero-byte reads keep an idle connection from holding a buffer; the writer coalesces a burst into one write.
+    private static readonly StreamPipeReaderOptions InputOptions = new(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true);
+    private static readonly StreamPipeWriterOptions OutputOptions = new(minimumBufferSize: 4096, leaveOpen: true);
+
+    private PipeReader _input = null!;
+    private PipeWriter _output = null!;
+    private readonly ConnectionSettings _settings;
+    private readonly GatewayMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly CancellationTokenSource _abort = new();
+    private readonly Channel<OutboundFrame> _queue = Channel.CreateUnbounded<OutboundFrame>(
+        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
+
+    private int _state;
+    private byte[]? _closeFrame;
+    private volatile bool _discardQueued;
+    private long _lastActiveMs;
+    private long _lastReceivedMs;
+    private long _lastTrafficMs;
+
+    internal WebSocketConnection(
+        HttpContext http,
+        string id,
+        string api,
+        string stage,
+        string sourceIp,
+        string? userAgent,
+        ConnectionSettings settings,
+        GatewayMetrics metrics,
+        TimeProvider time)
+    {
+        _http = http;
+        _settings = settings;
+        _metrics = metrics;
+        _time = time;
+        Id = id;
+        Api = api;
+        Stage = stage;
+        SourceIp = sourceIp;
+        UserAgent = userAgent;
+        ConnectedAt = TruncateToMilliseconds(time.GetUtcNow());
+        _lastActiveMs = _lastReceivedMs = _lastTrafficMs = ConnectedAt.ToUnixTimeMilliseconds();
+        LastActiveFlushedMs = _lastActiveMs;
+    }
+
+    public string Id { get; }
+
+    public string Api { get; }
+
+    public string Stage { get; }
+
+    public string SourceIp { get; }
+
+    public string? UserAgent { get; }
+
+    public DateTimeOffset ConnectedAt { get; }
+
+    /// <summary>When the client last sent a message (not a ping or pong).</summary>
+    public DateTimeOffset LastActiveAt => DateTimeOffset.FromUnixTimeMilliseconds(Volatile.Read(ref _lastActiveMs));
+
+    /// <summary>Unix ms of the last frame of any kind from the client (keep-alive checks).</summary>
+    internal long LastReceivedMs => Volatile.Read(ref _lastReceivedMs);
+
+    /// <summary>Unix ms of the last message in either direction (idle timeout, as API Gateway measures it).</summary>
+    internal long LastTrafficMs => Volatile.Read(ref _lastTrafficMs);
+
+    /// <summary>Whether the registry holds a row for this connection (set by <c>registry.save</c>, cleared by <c>registry.delete</c>).</summary>
+    public bool IsRegistered { get; internal set; }
+
+    /// <summary>Unix ms of the last keep-alive ping sent; written only by the sweeper.</summary>
+    internal long LastPingSentMs { get; set; }
+
+    /// <summary>The <c>lastActiveAt</c> the registry was last told; written only by the sweeper.</summary>
+    internal long LastActiveFlushedMs { get; set; }
+
+    /// <summary>False once a close has begun; such a connection takes no more messages.</summary>
+    public bool IsOpen => Volatile.Read(ref _state) == StateOpen;
+
+    /// <summary>The close code sent or received, for <c>$disconnect</c>; 1006 when the peer vanished without one.</summary>
+    public ushort CloseStatus { get; private set; } = 1006;
+
+    /// <summary>Raised once, on the thread that begins the close, so the connection leaves every lookup at once.</summary>
+    internal event Action<WebSocketConnection>? Closing;
+
+    /// <summary>Runs both loops over the upgraded <paramref name="transport"/> until the connection is finished; never throws.</summary>
+    internal async Task RunAsync(Stream transport, IMessageHandler handler)
+    {
+        _input = PipeReader.Create(transport, InputOptions);
+        _output = PipeWriter.Create(transport, OutputOptions);
+        var sending = SendLoopAsync();
+        try
+        {
+            await ReceiveLoopAsync(handler).ConfigureAwait(false);
+        }
+        catch (Exception) when (_abort.IsCancellationRequested)
+        {
+            // The close deadline passed or the connection was aborted; nothing more to read.
+        }
+        catch (Exception ex) when (ex is IOException or ConnectionAbortedException or InvalidOperationException)
+        {
+            // The transport failed under us; the peer is gone.
+        }
+
+        if (Interlocked.CompareExchange(ref _state, StateClosed, StateOpen) == StateOpen)
+        {
+            // The peer went away without a close frame: nothing left to send to it.
+            _discardQueued = true;
+            _queue.Writer.TryComplete();
+            Closing?.Invoke(this);
+            _abort.Cancel();
+        }
+
+        await sending.ConfigureAwait(false);
+        Volatile.Write(ref _state, StateClosed);
+        await _input.CompleteAsync().ConfigureAwait(false);
+        await _output.CompleteAsync().ConfigureAwait(false);
+        _abort.Dispose();
+    }
+
+    /// <summary>
+    /// Starts the close handshake: no more messages are taken, what is queued is sent (or dropped when
+    /// <paramref name="discardQueued"/>), then a close frame with <paramref name="code"/>. False when a close already began.
+    /// </summary>
+    public bool BeginClose(ushort code, string reason, bool discardQueued = false)
+    {
+        if (Interlocked.CompareExchange(ref _state, StateClosing, StateOpen) != StateOpen)
+        {
+            return false;
+        }
+
+        CloseStatus = code;
+        _closeFrame = WebSocketFrames.Close(code, reason);
+        _discardQueued = discardQueued;
+        _queue.Writer.TryComplete();
+        Closing?.Invoke(this);
+        try
+        {
+            _abort.CancelAfter(_settings.CloseHandshakeTimeout);
+        }
+        catch (ObjectDisposedException)
+        {
+            // Finished in the meantime.
+        }
+
+        return true;
+    }
+
+    /// <summary>Drops the connection without a close handshake.</summary>
+    public void Abort()
+    {
+        if (Interlocked.Exchange(ref _state, StateClosed) == StateOpen)
+        {
+            _discardQueued = true;
+            _queue.Writer.TryComplete();
+            Closing?.Invoke(this);
+        }
+
+        try
+        {
+            _abort.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+
+        _http.Abort();
+    }
+
+    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+
+    private static DateTimeOffset TruncateToMilliseconds(DateTimeOffset value) =>
+        DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());
+}

@@ -1,0 +1,125 @@
+using System.Net;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Switchboard.Connections;
+using Switchboard.Delivery;
+using Switchboard.Management;
+using Switchboard.Operations;
+using Switchboard.Registry;
+using Switchboard.Rest;
+using Switchboard.Routing;
+
+namespace Switchboard.Hosting;
+
+/// <summary>
+/// Builds and starts a gateway process on Kestrel. The store is plugged in by the caller (the <c>addStore</c> callback of <see cref="Create"/>
+/// registers <see cref="IConnectionRegistry"/> and <see cref="Auth.IApiKeyStore"/>), so the core never references SQLite
+/// or Redis.
+/// </summary>
+public sealed class GatewayHost : IAsyncDisposable
+{
+    private readonly WebApplication _app;
+
+    private GatewayHost(WebApplication app) => _app = app;
+
+    /// <summary>The addresses the server listens on, with real ports (known after <see cref="StartAsync"/>).</summary>
+    public IReadOnlyList<string> Addresses =>
+        _app.Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()?.Addresses.ToList() ?? [];
+
+    public IServiceProvider Services => _app.Services;
+
+    public static GatewayHost Create(GatewayServerOptions options, Action<IServiceCollection> addStore)
+    {
+        var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        builder.WebHost.ConfigureKestrel(kestrel =>
+        {
+            kestrel.AddServerHeader = false;
+            // A whole frame must fit in the transport's buffer before it is parsed.
+            kestrel.Limits.MaxRequestBufferSize = Math.Max(1024 * 1024, options.Definition.Limits.MaxMessageBytes + 64 * 1024L);
+        });
+        builder.Services.Configure<HostOptions>(host =>
+            host.ShutdownTimeout = TimeSpan.FromSeconds(options.Definition.Limits.ShutdownDrainSeconds + 5));
+
+        builder.Logging.ClearProviders();
+        builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
+        builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        if (options.JsonLogs)
+        {
+            builder.Logging.AddJsonConsole(json => json.TimestampFormat = "O");
+        }
+        else
+        {
+            builder.Logging.AddSimpleConsole(console =>
+            {
+                console.SingleLine = true;
+                console.TimestampFormat = "HH:mm:ss.fff ";
+            });
+        }
+
+        var services = builder.Services;
+        services.AddSingleton(options.Time);
+        services.AddSingleton(new NodeIdentity(options.NodeId));
+        services.AddSingleton<GatewayMetrics>();
+        services.AddSingleton<GatewayLifecycle>();
+        services.AddSingleton<ConnectionTable>();
+        services.AddSingleton<IMessageDelivery, LocalMessageDelivery>();
+        services.AddSingleton(provider => new GatewayRuntimeBuilder(
+            provider.GetRequiredService<IMessageDelivery>(),
+            provider.GetRequiredService<IConnectionRegistry>(),
+            provider.GetRequiredService<NodeIdentity>(),
+            options.Environment,
+            provider.GetRequiredService<ILogger<GatewayRuntimeBuilder>>()));
+        services.AddSingleton(provider => new GatewayRuntimeHolder(provider.GetRequiredService<GatewayRuntimeBuilder>().Build(options.Definition)));
+        services.AddSingleton<MessageRouter>();
+        services.AddSingleton<WebSocketEndpoint>();
+        services.AddSingleton<ConnectionsEndpoint>();
+        services.AddSingleton<RestEndpoint>();
+        services.AddSingleton<GatewayRequestHandler>();
+        services.AddSingleton<ConnectionSweeper>();
+        services.AddHostedService(provider => provider.GetRequiredService<ConnectionSweeper>());
+        services.AddHostedService<GatewayShutdown>();
+        addStore(services);
+
+        var app = builder.Build();
+        var handler = app.Services.GetRequiredService<GatewayRequestHandler>();
+        app.Run(handler.HandleAsync);
+        return new GatewayHost(app);
+    }
+
+    /// <summary>
+    /// Starts listening, then names the node (host name and the first bound port, unless configured), removes the rows
+    /// a crashed earlier run of this node left, and only then accepts handshakes.
+    /// </summary>
+    public async Task StartAsync(CancellationToken cancellationToken = default)
+    {
+        // Compile the definition before the first request, so a bad secret or expression fails the start, not a client.
+        _ = _app.Services.GetRequiredService<GatewayRuntimeHolder>();
+        await _app.StartAsync(cancellationToken).ConfigureAwait(false);
+
+        var node = _app.Services.GetRequiredService<NodeIdentity>();
+        var first = Addresses.FirstOrDefault();
+        node.SetDefault($"{Dns.GetHostName()}:{(first is null ? 0 : new Uri(first).Port)}");
+        var registry = _app.Services.GetRequiredService<IConnectionRegistry>();
+        var removed = await registry.RemoveStaleAsync(node.NodeId, node.RunId, cancellationToken).ConfigureAwait(false);
+        _app.Services.GetRequiredService<GatewayLifecycle>().StartAccepting();
+
+        var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard");
+        if (removed > 0)
+        {
+            logger.LogInformation("Removed {Count} connections an earlier run of node {NodeId} left in the registry", removed, node.NodeId);
+        }
+    }
+
+    /// <summary>Waits until the process is asked to stop (SIGINT, SIGTERM) or <paramref name="cancellationToken"/> fires, then stops cleanly.</summary>
+    public Task WaitForShutdownAsync(CancellationToken cancellationToken = default) => _app.WaitForShutdownAsync(cancellationToken);
+
+    public Task StopAsync(CancellationToken cancellationToken = default) => _app.StopAsync(cancellationToken);
+
+    public ValueTask DisposeAsync() => _app.DisposeAsync();
+}

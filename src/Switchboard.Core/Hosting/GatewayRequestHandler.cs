@@ -1,0 +1,82 @@
+using System.Text;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Connections;
+using Switchboard.Management;
+using Switchboard.Operations;
+using Switchboard.Registry;
+using Switchboard.Rest;
+using Switchboard.Routing;
+
+namespace Switchboard.Hosting;
+
+/// <summary>
+/// The one terminal handler: sends each request to operations (<c>/healthz</c>, <c>/readyz</c>, <c>/metrics</c>), a
+/// WebSocket stage, the <c>@connections</c> API, or a REST method, by path, on the current runtime snapshot.
+/// </summary>
+internal sealed class GatewayRequestHandler(
+    GatewayRuntimeHolder runtime,
+    WebSocketEndpoint webSockets,
+    ConnectionsEndpoint management,
+    RestEndpoint rest,
+    IConnectionRegistry registry,
+    GatewayMetrics metrics)
+{
+    private const string ConnectionsSegment = "/@connections/";
+
+    public Task HandleAsync(HttpContext http)
+    {
+        var path = http.Request.Path.Value ?? "/";
+        switch (path)
+        {
+            case "/healthz":
+                return HttpAnswers.JsonAsync(http, StatusCodes.Status200OK, "{\"status\":\"ok\"}");
+            case "/readyz":
+                return ReadyAsync(http);
+            case "/metrics":
+                return MetricsAsync(http);
+        }
+
+        var current = runtime.Current;
+        if (current.TryMatchWebSocket(path, out var api, out var stage))
+        {
+            return webSockets.HandleAsync(http, api, stage, current);
+        }
+
+        var at = path.IndexOf(ConnectionsSegment, StringComparison.Ordinal);
+        if (at >= 0)
+        {
+            var connectionId = path[(at + ConnectionsSegment.Length)..];
+            if (current.TryMatchWebSocket(path[..at], out api, out stage))
+            {
+                return management.HandleAsync(http, api, stage, connectionId, current);
+            }
+
+            return HttpAnswers.JsonAsync(http, StatusCodes.Status404NotFound, JsonMessages.Message(
+                $"no WebSocket stage at '{path[..at]}'; the callback URL is http://HOST:PORT/{{stage}}"));
+        }
+
+        if (current.TryMatchRest(path, out var restApi, out stage, out var resourcePath))
+        {
+            return rest.HandleAsync(http, restApi, stage, resourcePath);
+        }
+
+        return HttpAnswers.JsonAsync(http, StatusCodes.Status404NotFound, JsonMessages.Message($"nothing is served at '{path}'"));
+    }
+
+    private async Task ReadyAsync(HttpContext http)
+    {
+        var ready = await registry.PingAsync(http.RequestAborted).ConfigureAwait(false);
+        await HttpAnswers.JsonAsync(
+            http,
+            ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
+            ready ? "{\"status\":\"ready\"}" : "{\"status\":\"unavailable\",\"message\":\"the store does not answer\"}").ConfigureAwait(false);
+    }
+
+    private Task MetricsAsync(HttpContext http)
+    {
+        var text = new StringBuilder(2048);
+        metrics.WritePrometheus(text);
+        http.Response.ContentType = "text/plain; version=0.0.4; charset=utf-8";
+        return http.Response.WriteAsync(text.ToString());
+    }
+}

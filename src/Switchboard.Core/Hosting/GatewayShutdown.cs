@@ -1,0 +1,79 @@
+using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
+using Switchboard.Connections;
+using Switchboard.Operations;
+using Switchboard.Routing;
+
+namespace Switchboard.Hosting;
+
+/// <summary>
+/// The clean stop of CONTRACT section 1: the moment stopping begins, refuse new handshakes and send every socket a 1001
+/// close; then wait for clients to answer (up to <c>limits.shutdownDrainSeconds</c>), drop the rest, and let each
+/// connection's own clean-up remove its registry row before the store closes.
+/// </summary>
+internal sealed partial class GatewayShutdown(
+    ConnectionTable connections,
+    GatewayLifecycle lifecycle,
+    GatewayRuntimeHolder runtime,
+    IHostApplicationLifetime hostLifetime,
+    TimeProvider time,
+    ILogger<GatewayShutdown> logger) : IHostedService
+{
+    public Task StartAsync(CancellationToken cancellationToken)
+    {
+        hostLifetime.ApplicationStopping.Register(BeginDrain);
+        return Task.CompletedTask;
+    }
+
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        BeginDrain();
+        var drain = TimeSpan.FromSeconds(runtime.Current.Limits.ShutdownDrainSeconds);
+        var started = time.GetUtcNow();
+        while (connections.RunningCount > 0 && time.GetUtcNow() - started < drain && !cancellationToken.IsCancellationRequested)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time, CancellationToken.None).ConfigureAwait(false);
+        }
+
+        var left = connections.RunningCount;
+        if (left > 0)
+        {
+            LogDropping(logger, left);
+            foreach (var connection in connections.Running)
+            {
+                connection.Abort();
+            }
+        }
+
+        // Each aborted connection still runs its $disconnect clean-up; give that a moment before the store closes.
+        var cleanupStarted = time.GetUtcNow();
+        while (connections.RunningCount > 0 && time.GetUtcNow() - cleanupStarted < TimeSpan.FromSeconds(2))
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), time, CancellationToken.None).ConfigureAwait(false);
+        }
+    }
+
+    private void BeginDrain()
+    {
+        lifecycle.StopAccepting();
+        var closing = 0;
+        foreach (var connection in connections.All)
+        {
+            if (connection.BeginClose(CloseCodes.GoingAway, "Going away: server shutting down"))
+            {
+                closing++;
+            }
+        }
+
+        if (closing > 0)
+        {
+            LogDraining(logger, closing);
+        }
+    }
+
+    [LoggerMessage(EventId = 500, Level = LogLevel.Information, Message = "Shutting down: closing {Count} connections with 1001")]
+    private static partial void LogDraining(ILogger logger, int count);
+
+    [LoggerMessage(EventId = 501, Level = LogLevel.Warning, Message = "Shutting down: {Count} connections did not answer the close in time and were dropped")]
+    private static partial void LogDropping(ILogger logger, int count);
+}

@@ -1,0 +1,158 @@
+using System.Buffers;
+using System.Text.Json;
+using System.Text.Unicode;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Connections;
+using Switchboard.Delivery;
+using Switchboard.Operations;
+using Switchboard.Routing;
+
+namespace Switchboard.Management;
+
+/// <summary>
+/// The <c>@connections</c> management API (AWS ApiGatewayManagementApi): POST sends to a connection, GET describes it,
+/// DELETE closes it. Shapes and errors as CONTRACT section 4 and the AWS service model give them, so the AWS CLI and
+/// SDKs work against <c>http://HOST:PORT/{stage}</c>.
+/// </summary>
+internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageDelivery delivery, GatewayMetrics metrics)
+{
+    private const string Gone = "GoneException";
+
+    public async Task HandleAsync(HttpContext http, WebSocketApiRuntime api, string stage, string connectionId, GatewayRuntime runtime)
+    {
+        metrics.ManagementRequest();
+        if (http.Connection.RemoteIpAddress is not { } remote || !System.Net.IPAddress.IsLoopback(remote))
+        {
+            // Until request signing (SigV4) is configured, only processes on this machine may manage connections.
+            await HttpAnswers.JsonAsync(http, StatusCodes.Status403Forbidden, JsonMessages.Message(
+                "Forbidden: the @connections API answers only loopback clients until SigV4 credentials are supported"), "ForbiddenException").ConfigureAwait(false);
+            return;
+        }
+
+        var method = http.Request.Method;
+        if (HttpMethods.IsPost(method))
+        {
+            await PostAsync(http, api, stage, connectionId, runtime.Limits.MaxMessageBytes).ConfigureAwait(false);
+        }
+        else if (HttpMethods.IsGet(method))
+        {
+            await GetAsync(http, api, stage, connectionId).ConfigureAwait(false);
+        }
+        else if (HttpMethods.IsDelete(method))
+        {
+            var closed = ConnectionIds.IsWellFormed(connectionId)
+                && await delivery.CloseAsync(api.Name, stage, connectionId, CloseCodes.Normal, "").ConfigureAwait(false);
+            if (closed)
+            {
+                http.Response.StatusCode = StatusCodes.Status204NoContent;
+            }
+            else
+            {
+                await GoneAsync(http).ConfigureAwait(false);
+            }
+        }
+        else
+        {
+            http.Response.Headers.Allow = "GET, POST, DELETE";
+            await HttpAnswers.JsonAsync(http, StatusCodes.Status405MethodNotAllowed, JsonMessages.Message($"{method} is not supported on @connections; use POST, GET or DELETE")).ConfigureAwait(false);
+        }
+    }
+
+    private async Task PostAsync(HttpContext http, WebSocketApiRuntime api, string stage, string connectionId, int maxMessageBytes)
+    {
+        var body = await ReadBodyAsync(http.Request, maxMessageBytes).ConfigureAwait(false);
+        if (body is null)
+        {
+            await HttpAnswers.JsonAsync(http, StatusCodes.Status413PayloadTooLarge, JsonMessages.Message(
+                $"Request body exceeds the message limit of {maxMessageBytes} bytes (limits.maxMessageBytes)"), "PayloadTooLargeException").ConfigureAwait(false);
+            return;
+        }
+
+        if (!ConnectionIds.IsWellFormed(connectionId))
+        {
+            await GoneAsync(http).ConfigureAwait(false);
+            return;
+        }
+
+        // One frame, text when the bytes are valid UTF-8 and binary otherwise (CONTRACT section 4).
+        var frame = WebSocketFrames.Build(Utf8.IsValid(body) ? WebSocketOpcode.Text : WebSocketOpcode.Binary, body);
+        switch (await delivery.SendAsync(api.Name, stage, connectionId, frame).ConfigureAwait(false))
+        {
+            case SendOutcome.Queued:
+                http.Response.StatusCode = StatusCodes.Status200OK;
+                break;
+            case SendOutcome.QueueFull:
+                await HttpAnswers.JsonAsync(http, StatusCodes.Status429TooManyRequests, JsonMessages.Message(
+                    "The connection's outbound queue was full; it has been closed with 1008"), "LimitExceededException").ConfigureAwait(false);
+                break;
+            default:
+                await GoneAsync(http).ConfigureAwait(false);
+                break;
+        }
+    }
+
+    private async Task GetAsync(HttpContext http, WebSocketApiRuntime api, string stage, string connectionId)
+    {
+        var connection = ConnectionIds.IsWellFormed(connectionId) ? connections.Find(connectionId) : null;
+        if (connection is null || !connection.IsOpen || connection.Api != api.Name || connection.Stage != stage)
+        {
+            await GoneAsync(http).ConfigureAwait(false);
+            return;
+        }
+
+        var buffer = new ArrayBufferWriter<byte>(256);
+        using (var json = new Utf8JsonWriter(buffer))
+        {
+            json.WriteStartObject();
+            json.WriteString("connectedAt", Iso(connection.ConnectedAt));
+            json.WriteStartObject("identity");
+            json.WriteString("sourceIp", connection.SourceIp);
+            if (connection.UserAgent is not null)
+            {
+                json.WriteString("userAgent", connection.UserAgent);
+            }
+
+            json.WriteEndObject();
+            json.WriteString("lastActiveAt", Iso(connection.LastActiveAt));
+            json.WriteEndObject();
+        }
+
+        http.Response.StatusCode = StatusCodes.Status200OK;
+        http.Response.ContentType = "application/json";
+        await http.Response.Body.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
+    }
+
+    private static Task GoneAsync(HttpContext http) =>
+        HttpAnswers.JsonAsync(http, StatusCodes.Status410Gone, JsonMessages.Message("Gone: no open connection with this id on this stage"), Gone);
+
+    private static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
+
+    /// <summary>The body, or null when it is longer than <paramref name="limit"/>.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var result = await reader.ReadAsync().ConfigureAwait(false);
+            if (result.Buffer.Length > limit)
+            {
+                reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                return null;
+            }
+
+            if (result.IsCompleted)
+            {
+                var body = result.Buffer.ToArray();
+                reader.AdvanceTo(result.Buffer.End);
+                return body;
+            }
+
+            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        }
+    }
+}

@@ -1,0 +1,104 @@
+using System.Text;
+using Switchboard.Integrations;
+
+namespace Switchboard.Routing;
+
+/// <summary>A WebSocket API compiled for the message path: its stages, its selector and its routes' integrations.</summary>
+internal sealed class WebSocketApiRuntime
+{
+    // Longer values cannot be a route key worth decoding on the stack; they fall through to $default.
+    private const int MaxStackKeyBytes = 512;
+
+    private readonly Dictionary<string, IRouteIntegration> _routes;
+    private readonly Dictionary<string, IRouteIntegration>.AlternateLookup<ReadOnlySpan<char>> _routesBySpan;
+
+    public WebSocketApiRuntime(
+        string name,
+        string basePath,
+        IReadOnlySet<string> stages,
+        RouteSelectionExpression selector,
+        Dictionary<string, IRouteIntegration> routes,
+        IRouteIntegration? connect,
+        IRouteIntegration? disconnect,
+        IRouteIntegration? defaultRoute)
+    {
+        Name = name;
+        BasePath = basePath;
+        Stages = stages;
+        Selector = selector;
+        _routes = routes;
+        _routesBySpan = routes.GetAlternateLookup<ReadOnlySpan<char>>();
+        Connect = connect;
+        Disconnect = disconnect;
+        Default = defaultRoute;
+    }
+
+    public string Name { get; }
+
+    public string BasePath { get; }
+
+    public IReadOnlySet<string> Stages { get; }
+
+    public RouteSelectionExpression Selector { get; }
+
+    public IRouteIntegration? Connect { get; }
+
+    public IRouteIntegration? Disconnect { get; }
+
+    public IRouteIntegration? Default { get; }
+
+    /// <summary>
+    /// Picks the route for a message as API Gateway does: the route whose key equals the evaluated expression exactly,
+    /// else <c>$default</c> (also for binary and non-JSON messages). False when neither exists.
+    /// </summary>
+    public bool TrySelect(ReadOnlySpan<byte> message, bool isText, out string routeKey, out IRouteIntegration integration)
+    {
+        if (isText && TryMatch(message, out routeKey, out integration!))
+        {
+            return true;
+        }
+
+        routeKey = "$default";
+        integration = Default!;
+        return Default is not null;
+    }
+
+    private bool TryMatch(ReadOnlySpan<byte> message, out string routeKey, out IRouteIntegration? integration)
+    {
+        routeKey = "";
+        integration = null;
+        if (Selector.SinglePath is { } path)
+        {
+            // Fast path: one variable, looked up without allocating a string for the key.
+            var lookup = JsonBody.Find(message, path);
+            if (!lookup.Found)
+            {
+                return false;
+            }
+
+            var value = lookup.Value(message);
+            if (value.Length > MaxStackKeyBytes)
+            {
+                return false;
+            }
+
+            Span<char> chars = stackalloc char[MaxStackKeyBytes];
+            if (!Encoding.UTF8.TryGetChars(value, chars, out var length)
+                || !_routesBySpan.TryGetValue(chars[..length], out var actualKey, out integration))
+            {
+                return false;
+            }
+
+            routeKey = actualKey;
+            return true;
+        }
+
+        if (!Selector.TryEvaluate(message, out var key) || !_routes.TryGetValue(key, out integration))
+        {
+            return false;
+        }
+
+        routeKey = key;
+        return true;
+    }
+}

@@ -1,5 +1,0 @@
-namespace Switchboard.Sqlite;
-
-internal static class SqliteStorePlaceholder
-{
-}

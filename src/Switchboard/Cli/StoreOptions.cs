@@ -1,0 +1,40 @@
+using System.CommandLine;
+
+namespace Switchboard.Cli;
+
+/// <summary>The options that pick the store, shared by <c>serve</c>, <c>keys</c> and <c>connections</c>; each falls back to its environment variable.</summary>
+internal sealed class StoreOptions
+{
+    public Option<string> DataDir { get; } = new("--data-dir")
+    {
+        Description = "Directory of the embedded store (env SWITCHBOARD_DATA_DIR)",
+        DefaultValueFactory = _ => Env("SWITCHBOARD_DATA_DIR") ?? "./.switchboard",
+    };
+
+    public Option<string> Store { get; } = new Option<string>("--store")
+    {
+        Description = "Store for connections, API keys and usage: sqlite, memory or redis (env SWITCHBOARD_STORE)",
+        DefaultValueFactory = _ => Env("SWITCHBOARD_STORE") ?? "sqlite",
+    }.AcceptOnlyFromAmong("sqlite", "memory", "redis");
+
+    public Option<string?> Redis { get; } = new("--redis")
+    {
+        Description = "StackExchange.Redis configuration, e.g. 127.0.0.1:6379 (env SWITCHBOARD_REDIS)",
+        DefaultValueFactory = _ => Env("SWITCHBOARD_REDIS"),
+    };
+
+    public void AddTo(Command command)
+    {
+        command.Options.Add(DataDir);
+        command.Options.Add(Store);
+        command.Options.Add(Redis);
+    }
+
+    public StoreChoice Read(ParseResult parsed) =>
+        new(parsed.GetValue(Store)!, parsed.GetValue(DataDir)!, parsed.GetValue(Redis));
+
+    public static string? Env(string name) => Environment.GetEnvironmentVariable(name) is { Length: > 0 } value ? value : null;
+}
+
+/// <summary>The store the user picked.</summary>
+internal sealed record StoreChoice(string Kind, string DataDir, string? Redis);
