@@ -1,0 +1,54 @@
+using Microsoft.Data.Sqlite;
+
+namespace Switchboard.Sqlite;
+
+/// <summary>The tables, created idempotently: two processes opening a new file at once both succeed.</summary>
+internal static class SqliteSchema
+{
+    public const string KeySaltMetaKey = "api_key_salt";
+
+    // Timestamps are Unix milliseconds (INTEGER): sortable, compact, and exact for the millisecond precision the
+    // records promise.
+    private const string Tables = """
+        CREATE TABLE IF NOT EXISTS connections (
+            id TEXT PRIMARY KEY NOT NULL,
+            api TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            connected_at INTEGER NOT NULL,
+            last_active_at INTEGER NOT NULL,
+            source_ip TEXT NOT NULL,
+            user_agent TEXT NULL,
+            node_id TEXT NOT NULL,
+            run_id TEXT NOT NULL);
+        CREATE INDEX IF NOT EXISTS ix_connections_api_stage ON connections (api, stage);
+        CREATE INDEX IF NOT EXISTS ix_connections_node_id ON connections (node_id);
+        CREATE TABLE IF NOT EXISTS api_keys (
+            name TEXT PRIMARY KEY NOT NULL,
+            hash BLOB NOT NULL UNIQUE,
+            plan TEXT NULL,
+            created_at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS meta (
+            key TEXT PRIMARY KEY NOT NULL,
+            value BLOB NOT NULL);
+        """;
+
+    public static void Create(SqliteConnection connection)
+    {
+        // journal_mode cannot change inside a transaction. WAL is a property of the file, so this persists, and it
+        // lets readers run while the group-commit writer holds the write lock.
+        using (var wal = connection.CreateCommand())
+        {
+            wal.CommandText = "PRAGMA journal_mode = WAL;";
+            wal.ExecuteNonQuery();
+        }
+
+        // BEGIN IMMEDIATE takes the write lock up front, so a second process waits on busy_timeout and then finds
+        // the tables there, instead of failing to upgrade a read lock.
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var command = connection.CreateCommand();
+        command.Transaction = transaction;
+        command.CommandText = Tables;
+        command.ExecuteNonQuery();
+        transaction.Commit();
+    }
+}
