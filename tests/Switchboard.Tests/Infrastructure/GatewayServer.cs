@@ -1,0 +1,124 @@
+using System.Net.WebSockets;
+using Microsoft.Extensions.DependencyInjection;
+using Switchboard.Auth;
+using Switchboard.Definition;
+using Switchboard.Hosting;
+using Switchboard.Registry;
+using Switchboard.Sqlite;
+
+namespace Switchboard.Tests.Infrastructure;
+
+/// <summary>
+/// A real gateway in this process, on a free loopback port, with a real store. Tests talk to it with
+/// <see cref="ClientWebSocket"/> and <see cref="HttpClient"/> only.
+/// </summary>
+public sealed class GatewayServer : IAsyncDisposable
+{
+    private readonly GatewayHost _host;
+    private readonly SqliteDatabase? _database;
+    private readonly TempDirectory? _ownedDirectory;
+
+    private GatewayServer(GatewayHost host, SqliteDatabase? database, TempDirectory? ownedDirectory)
+    {
+        _host = host;
+        _database = database;
+        _ownedDirectory = ownedDirectory;
+        BaseAddress = new Uri(host.Addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)));
+        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+    }
+
+    public Uri BaseAddress { get; }
+
+    public HttpClient Http { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public IApiKeyStore ApiKeys => Services.GetRequiredService<IApiKeyStore>();
+
+    public IConnectionRegistry Registry => Services.GetRequiredService<IConnectionRegistry>();
+
+    /// <summary>Starts a server. <paramref name="dataDir"/> selects the SQLite store (a fresh temp dir when <paramref name="sqlite"/> is set); otherwise memory.</summary>
+    public static async Task<GatewayServer> StartAsync(
+        GatewayDefinition? definition = null,
+        bool sqlite = false,
+        string? dataDir = null,
+        IReadOnlyDictionary<string, string>? environment = null,
+        TimeProvider? time = null,
+        string? nodeId = null)
+    {
+        TempDirectory? owned = null;
+        SqliteDatabase? database = null;
+        if (sqlite || dataDir is not null)
+        {
+            if (dataDir is null)
+            {
+                owned = new TempDirectory();
+                dataDir = owned.Path;
+            }
+
+            database = SqliteDatabase.Open(dataDir);
+        }
+
+        var options = new GatewayServerOptions
+        {
+            Urls = "http://127.0.0.1:0",
+            Definition = definition ?? SeedDefinition.Create(),
+            NodeId = nodeId,
+            Environment = name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
+            MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+            Time = time ?? TimeProvider.System,
+        };
+
+        var host = GatewayHost.Create(options, services =>
+        {
+            if (database is null)
+            {
+                services.AddSingleton<IConnectionRegistry, InMemoryConnectionRegistry>();
+                services.AddSingleton<IApiKeyStore, InMemoryApiKeyStore>();
+            }
+            else
+            {
+                services.AddSingleton<IConnectionRegistry>(p => new SqliteConnectionRegistry(
+                    database, p.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SqliteConnectionRegistry>>()));
+                services.AddSingleton<IApiKeyStore>(_ => new SqliteApiKeyStore(database));
+            }
+        });
+        await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        return new GatewayServer(host, database, owned);
+    }
+
+    public Uri WebSocketUri(string stage = "dev", string basePath = "") =>
+        new($"ws://{BaseAddress.Authority}/{(basePath.Length == 0 ? "" : basePath + "/")}{stage}");
+
+    /// <summary>Opens a WebSocket to a stage; the returned client is connected.</summary>
+    public async Task<TestWebSocket> ConnectAsync(string stage = "dev", string basePath = "")
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        await socket.ConnectAsync(WebSocketUri(stage, basePath), CancellationToken.None).WaitAsync(TimeSpan.FromSeconds(10));
+        return new TestWebSocket(socket);
+    }
+
+    /// <summary>Creates an API key in the server's store and returns its value.</summary>
+    public async Task<string> CreateKeyAsync(string name, string? plan = null)
+    {
+        var value = ApiKeyHash.Generate();
+        await ApiKeys.CreateAsync(name, value, plan);
+        return value;
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Http.Dispose();
+        try
+        {
+            await _host.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
+        }
+        finally
+        {
+            await _host.DisposeAsync();
+            _database?.Dispose();
+            _ownedDirectory?.Dispose();
+        }
+    }
+}
