@@ -133,6 +133,13 @@ public sealed partial class WebSocketConnection
 
         await sending.ConfigureAwait(false);
         Volatile.Write(ref _state, StateClosed);
+        if (_abort.IsCancellationRequested)
+        {
+            // The close handshake did not finish in time (or the peer vanished): drop the TCP connection rather than
+            // let the server try to flush to a client that is not reading.
+            _http.Abort();
+        }
+
         await _input.CompleteAsync().ConfigureAwait(false);
         await _output.CompleteAsync().ConfigureAwait(false);
         _abort.Dispose();
