@@ -14,11 +14,14 @@ public sealed partial class WebSocketConnection
     /// Queues a complete frame (see <see cref="WebSocketFrames"/>) without waiting. When the queue is over its bounds the
     /// connection alone is closed with 1008 and false is returned; the caller never waits for a slow client.
     /// </summary>
-    internal bool TryEnqueue(ReadOnlyMemory<byte> frame, bool isMessage = true)
+    internal bool TryEnqueue(ReadOnlyMemory<byte> frame, bool isMessage = true) => Enqueue(frame, isMessage) == EnqueueResult.Queued;
+
+    /// <summary>As <see cref="TryEnqueue"/>, saying why a frame was not queued.</summary>
+    internal EnqueueResult Enqueue(ReadOnlyMemory<byte> frame, bool isMessage = true)
     {
         if (Volatile.Read(ref _state) != StateOpen)
         {
-            return false;
+            return EnqueueResult.Closed;
         }
 
         var messages = Interlocked.Increment(ref _queuedMessages);
@@ -33,7 +36,7 @@ public sealed partial class WebSocketConnection
             }
 
             _metrics.MessagesDropped(1);
-            return false;
+            return EnqueueResult.Overflow;
         }
 
         if (!_queue.Writer.TryWrite(new OutboundFrame(frame, isMessage)))
@@ -41,10 +44,10 @@ public sealed partial class WebSocketConnection
             // Closed between the state check and the write.
             Interlocked.Decrement(ref _queuedMessages);
             Interlocked.Add(ref _queuedBytes, -frame.Length);
-            return false;
+            return EnqueueResult.Closed;
         }
 
-        return true;
+        return EnqueueResult.Queued;
     }
 
     private async Task SendLoopAsync()
@@ -122,4 +125,12 @@ public sealed partial class WebSocketConnection
             }
         }
     }
+}
+
+/// <summary>Why <see cref="WebSocketConnection.Enqueue"/> did or did not queue a frame.</summary>
+internal enum EnqueueResult
+{
+    Queued,
+    Closed,
+    Overflow,
 }

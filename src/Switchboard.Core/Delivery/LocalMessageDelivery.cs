@@ -14,7 +14,12 @@ public sealed class LocalMessageDelivery(ConnectionTable connections, GatewayMet
             return ValueTask.FromResult(SendOutcome.Gone);
         }
 
-        return ValueTask.FromResult(connection.TryEnqueue(frame) ? SendOutcome.Queued : connection.IsOpen ? SendOutcome.Gone : SendOutcome.QueueFull);
+        return ValueTask.FromResult(connection.Enqueue(frame) switch
+        {
+            EnqueueResult.Queued => SendOutcome.Queued,
+            EnqueueResult.Overflow => SendOutcome.QueueFull,
+            _ => SendOutcome.Gone,
+        });
     }
 
     public ValueTask<int> BroadcastAsync(string api, string stage, ReadOnlyMemory<byte> frame, string? exceptConnectionId, CancellationToken cancellationToken = default)

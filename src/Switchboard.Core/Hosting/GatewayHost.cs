@@ -36,6 +36,9 @@ public sealed class GatewayHost : IAsyncDisposable
     public static GatewayHost Create(GatewayServerOptions options, Action<IServiceCollection> addStore)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
+        // The slim builder leaves HTTPS out; this brings back Kestrel's certificate configuration
+        // (Kestrel__Certificates__Default__Path and __Password, or __KeyPath for PEM).
+        builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
         builder.WebHost.ConfigureKestrel(kestrel =>
         {

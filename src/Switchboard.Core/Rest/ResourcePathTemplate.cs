@@ -13,6 +13,9 @@ internal sealed class ResourcePathTemplate
 
     public string Path { get; }
 
+    /// <summary>How many <c>{name}</c> segments the path has; literal paths are tried first.</summary>
+    public int ParameterCount => _segments.Count(static s => s.StartsWith('{'));
+
     /// <summary>Matches a request path (after the stage); fills <paramref name="parameters"/> with <c>{name}</c> captures.</summary>
     public bool TryMatch(ReadOnlySpan<char> requestPath, Dictionary<string, string> parameters)
     {

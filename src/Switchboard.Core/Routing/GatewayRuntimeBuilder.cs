@@ -124,7 +124,8 @@ internal sealed partial class GatewayRuntimeBuilder(
             resources.Add(new RestResourceRuntime(new ResourcePathTemplate(path), methods));
         }
 
-        return new RestApiRuntime(api.Name, api.BasePath, api.Stages, resources);
+        // /items/special must win over /items/{id} whatever the order they were declared in.
+        return new RestApiRuntime(api.Name, api.BasePath, api.Stages, [.. resources.OrderBy(static r => r.Path.ParameterCount)]);
     }
 
     private RestBroadcastIntegration BuildRestIntegration(IntegrationDefinition integration, GatewayDefinition definition)

@@ -51,6 +51,15 @@ internal static class ServeCommand
                 return SwitchboardCli.Misuse(error, storeProblem);
             }
 
+            var listen = parsed.GetValue(urls)!;
+            foreach (var url in listen.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (!Uri.TryCreate(url, UriKind.Absolute, out var parsedUrl) || parsedUrl.Scheme is not ("http" or "https"))
+                {
+                    return SwitchboardCli.Misuse(error, $"--urls: '{url}' is not an http:// or https:// URL (e.g. http://127.0.0.1:8080)");
+                }
+            }
+
             var definition = LoadDefinition(parsed.GetValue(config), error);
             if (definition is null)
             {
@@ -60,7 +69,7 @@ internal static class ServeCommand
             await using var stores = new StoreFactory();
             var options = new GatewayServerOptions
             {
-                Urls = parsed.GetValue(urls)!,
+                Urls = listen,
                 Definition = definition,
                 NodeId = parsed.GetValue(nodeId),
                 JsonLogs = parsed.GetValue(logFormat) == "json",
@@ -75,6 +84,11 @@ internal static class ServeCommand
             catch (IOException ex)
             {
                 return SwitchboardCli.Failure(error, $"cannot listen on {options.Urls}: {ex.Message}");
+            }
+            catch (InvalidOperationException ex) when (options.Urls.Contains("https://", StringComparison.OrdinalIgnoreCase))
+            {
+                // Kestrel's message names what is missing; say how to provide it.
+                return SwitchboardCli.Misuse(error, $"cannot serve https: {ex.Message} Set Kestrel__Certificates__Default__Path (a .pfx, with __Password, or a PEM certificate with __KeyPath).");
             }
 
             await output.WriteLineAsync(Banner(host, definition)).ConfigureAwait(false);
