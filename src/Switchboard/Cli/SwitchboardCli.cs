@@ -24,18 +24,35 @@ internal static class SwitchboardCli
         var parsed = root.Parse(args);
         if (parsed.Errors.Count > 0)
         {
-            foreach (var problem in parsed.Errors)
+            foreach (var problem in OneLinePerProblem(parsed.Errors.Select(e => e.Message)))
             {
-                await error.WriteLineAsync($"switchboard: {problem.Message}").ConfigureAwait(false);
+                await error.WriteLineAsync($"switchboard: {problem} (see 'switchboard --help')").ConfigureAwait(false);
             }
 
-            await error.WriteLineAsync("Run 'switchboard --help' (or 'switchboard COMMAND --help') for usage.").ConfigureAwait(false);
             return ExitMisuse;
         }
 
         // The host handles SIGINT and SIGTERM itself (a drain may take longer than System.CommandLine would wait).
         var invocation = new InvocationConfiguration { ProcessTerminationTimeout = null, Output = output, Error = error };
         return await parsed.InvokeAsync(invocation).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// System.CommandLine words some problems over several lines (the allowed values of an option) and adds "Required
+    /// command was not provided" next to an unknown command; users get one line per actual problem.
+    /// </summary>
+    internal static IReadOnlyList<string> OneLinePerProblem(IEnumerable<string> messages)
+    {
+        var lines = messages
+            .Select(m => string.Join(' ', m.Split(['\r', '\n', '\t'], StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries)))
+            .Distinct(StringComparer.Ordinal)
+            .ToList();
+        if (lines.Count > 1)
+        {
+            lines.RemoveAll(static l => l.StartsWith("Required command was not provided", StringComparison.Ordinal));
+        }
+
+        return lines;
     }
 
     /// <summary>Prints a one-line usage error and returns the misuse exit code.</summary>
