@@ -1,7 +1,6 @@
 using System.IO.Pipelines;
 using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
-using Microsoft.AspNetCore.Http;
 using Switchboard.Operations;
 
 namespace Switchboard.Connections;
@@ -17,12 +16,7 @@ public sealed partial class WebSocketConnection
     private const int StateClosing = 1;
     private const int StateClosed = 2;
 
-    private readonly HttpContext _http;
-    // Kestrel hands an upgraded request its socket as a Stream (Request.Body reads nothing after the upgrade).
-    // Zero-byte reads keep an idle connection from holding a buffer; the writer coalesces a burst into one write.
-    private static readonly StreamPipeReaderOptions InputOptions = new(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true);
-    private static readonly StreamPipeWriterOptions OutputOptions = new(minimumBufferSize: 4096, leaveOpen: true);
-
+    private Action _abortTransport = static () => { };
     private PipeReader _input = null!;
     private PipeWriter _output = null!;
     private readonly ConnectionSettings _settings;
@@ -40,7 +34,6 @@ public sealed partial class WebSocketConnection
     private long _lastTrafficMs;
 
     internal WebSocketConnection(
-        HttpContext http,
         string id,
         string api,
         string stage,
@@ -50,7 +43,6 @@ public sealed partial class WebSocketConnection
         GatewayMetrics metrics,
         TimeProvider time)
     {
-        _http = http;
         _settings = settings;
         _metrics = metrics;
         _time = time;
@@ -103,11 +95,15 @@ public sealed partial class WebSocketConnection
     /// <summary>Raised once, on the thread that begins the close, so the connection leaves every lookup at once.</summary>
     internal event Action<WebSocketConnection>? Closing;
 
-    /// <summary>Runs both loops over the upgraded <paramref name="transport"/> until the connection is finished; never throws.</summary>
-    internal async Task RunAsync(Stream transport, IMessageHandler handler)
+    /// <summary>
+    /// Runs both loops over <paramref name="transport"/> (the socket after the 101) until the connection is finished;
+    /// never throws. <paramref name="abortTransport"/> drops the TCP connection.
+    /// </summary>
+    internal async Task RunAsync(IDuplexPipe transport, Action abortTransport, IMessageHandler handler)
     {
-        _input = PipeReader.Create(transport, InputOptions);
-        _output = PipeWriter.Create(transport, OutputOptions);
+        _input = transport.Input;
+        _output = transport.Output;
+        _abortTransport = abortTransport;
         var sending = SendLoopAsync();
         try
         {
@@ -137,7 +133,7 @@ public sealed partial class WebSocketConnection
         {
             // The close handshake did not finish in time (or the peer vanished): drop the TCP connection rather than
             // let the server try to flush to a client that is not reading.
-            _http.Abort();
+            _abortTransport();
         }
 
         await _input.CompleteAsync().ConfigureAwait(false);
@@ -191,7 +187,7 @@ public sealed partial class WebSocketConnection
         {
         }
 
-        _http.Abort();
+        _abortTransport();
     }
 
     private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -1,26 +1,23 @@
+using System.IO.Pipelines;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Http.Features;
-using Microsoft.Extensions.Logging;
-using Switchboard.Integrations;
 using Switchboard.Operations;
-using Switchboard.Registry;
 using Switchboard.Routing;
 
 namespace Switchboard.Connections;
 
 /// <summary>
-/// Accepts a WebSocket handshake on a stage's URL and runs the connection's life: <c>$connect</c> (before the 101, as in
-/// API Gateway, so a failed integration refuses the handshake), the socket's loops, then <c>$disconnect</c>.
+/// WebSocket handshakes that reach Kestrel's HTTP stack: those <see cref="WebSocketConnectionMiddleware"/> did not take
+/// on the raw socket (TLS, a handshake after other requests on a keep-alive connection) and every refusal (426, 400,
+/// 503), which this answers with a JSON message.
 /// </summary>
-internal sealed partial class WebSocketEndpoint(
-    ConnectionTable connections,
-    MessageRouter router,
-    GatewayMetrics metrics,
-    GatewayLifecycle lifecycle,
-    IConnectionRegistry registry,
-    TimeProvider time,
-    ILogger<WebSocketEndpoint> logger)
+internal sealed class WebSocketEndpoint(WebSocketSessions sessions, GatewayLifecycle lifecycle)
 {
+    // After the upgrade Kestrel hands over the socket as a Stream (Request.Body reads nothing then). Zero-byte reads
+    // keep an idle connection from holding a buffer; the writer coalesces a burst into one write.
+    private static readonly StreamPipeReaderOptions InputOptions = new(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true);
+    private static readonly StreamPipeWriterOptions OutputOptions = new(minimumBufferSize: 4096, leaveOpen: true);
+
     public async Task HandleAsync(HttpContext http, WebSocketApiRuntime api, string stage, GatewayRuntime runtime)
     {
         if (!WebSocketHandshake.IsWebSocketRequest(http))
@@ -43,122 +40,38 @@ internal sealed partial class WebSocketEndpoint(
             return;
         }
 
-        var connection = new WebSocketConnection(
-            http,
-            ConnectionIds.New(),
-            api.Name,
+        var connection = sessions.Create(
+            api,
             stage,
             SourceAddress(http),
             http.Request.Headers.UserAgent is { Count: > 0 } agent ? agent.ToString() : null,
-            runtime.ConnectionSettings,
-            metrics,
-            time);
-
-        if (api.Connect is { } onConnect)
+            runtime);
+        if (!await sessions.ConnectAsync(api, connection).ConfigureAwait(false))
         {
-            try
-            {
-                await onConnect.InvokeAsync(new RouteInvocation(connection, RouteEventType.Connect, "$connect", default, false)).ConfigureAwait(false);
-            }
-            catch (Exception ex)
-            {
-                // As API Gateway: a failed $connect integration refuses the handshake and no connection exists.
-                LogConnectFailed(logger, ex, api.Name, stage, connection.Id);
-                await HttpAnswers.JsonAsync(http, StatusCodes.Status502BadGateway, JsonMessages.Message("Internal server error")).ConfigureAwait(false);
-                return;
-            }
+            await HttpAnswers.JsonAsync(http, StatusCodes.Status502BadGateway, JsonMessages.Message("Internal server error")).ConfigureAwait(false);
+            return;
         }
 
         var upgrade = http.Features.Get<IHttpUpgradeFeature>()!;
         http.Response.Headers.Connection = "Upgrade";
         http.Response.Headers.Upgrade = "websocket";
         http.Response.Headers.SecWebSocketAccept = acceptKey;
-        Stream transport;
+        Stream stream;
         try
         {
-            transport = await upgrade.UpgradeAsync().ConfigureAwait(false);
+            stream = await upgrade.UpgradeAsync().ConfigureAwait(false);
         }
         catch (Exception ex) when (ex is IOException or InvalidOperationException)
         {
-            await DisconnectAsync(api, connection).ConfigureAwait(false);
+            await sessions.DisconnectAsync(api, connection, runIntegration: true).ConfigureAwait(false);
             return;
         }
 
-        connection.Closing += connections.Remove;
-        connections.Track(connection);
-        connections.Add(connection);
-        metrics.Connected();
-        if (!lifecycle.IsAccepting)
-        {
-            // Shutdown began while $connect ran; the drain did not see this connection.
-            connection.BeginClose(CloseCodes.GoingAway, "Going away: server shutting down");
-        }
-
-        LogConnected(logger, connection.Id, api.Name, stage, connection.SourceIp);
-        try
-        {
-            await connection.RunAsync(transport, router).ConfigureAwait(false);
-        }
-        finally
-        {
-            connections.Remove(connection);
-            metrics.Disconnected();
-            await DisconnectAsync(api, connection).ConfigureAwait(false);
-            connections.Untrack(connection);
-            LogDisconnected(logger, connection.Id, connection.CloseStatus);
-        }
+        var transport = new StreamDuplexPipe(PipeReader.Create(stream, InputOptions), PipeWriter.Create(stream, OutputOptions));
+        await sessions.RunAsync(api, connection, transport, http.Abort).ConfigureAwait(false);
     }
 
-    private async Task DisconnectAsync(WebSocketApiRuntime api, WebSocketConnection connection)
-    {
-        // $disconnect is best-effort, as in API Gateway; a row the integration did not remove is removed anyway, so the
-        // registry never keeps a closed connection.
-        try
-        {
-            if (api.Disconnect is { } onDisconnect)
-            {
-                await onDisconnect.InvokeAsync(new RouteInvocation(connection, RouteEventType.Disconnect, "$disconnect", default, false)).ConfigureAwait(false);
-            }
-        }
-        catch (Exception ex)
-        {
-            LogDisconnectFailed(logger, ex, api.Name, connection.Id);
-        }
+    private static string SourceAddress(HttpContext http) => SourceAddresses.Format(http.Connection.RemoteIpAddress);
 
-        if (connection.IsRegistered)
-        {
-            try
-            {
-                await registry.RemoveAsync(connection.Id).ConfigureAwait(false);
-                connection.IsRegistered = false;
-            }
-            catch (Exception ex)
-            {
-                LogDisconnectFailed(logger, ex, api.Name, connection.Id);
-            }
-        }
-    }
-
-    private static string SourceAddress(HttpContext http)
-    {
-        var address = http.Connection.RemoteIpAddress;
-        if (address is null)
-        {
-            return "";
-        }
-
-        return (address.IsIPv4MappedToIPv6 ? address.MapToIPv4() : address).ToString();
-    }
-
-    [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Connection {ConnectionId} opened on {Api}/{Stage} from {SourceIp}")]
-    private static partial void LogConnected(ILogger logger, string connectionId, string api, string stage, string sourceIp);
-
-    [LoggerMessage(EventId = 2, Level = LogLevel.Debug, Message = "Connection {ConnectionId} closed with {CloseStatus}")]
-    private static partial void LogDisconnected(ILogger logger, string connectionId, ushort closeStatus);
-
-    [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "$connect integration of {Api}/{Stage} failed for connection {ConnectionId}; handshake refused")]
-    private static partial void LogConnectFailed(ILogger logger, Exception exception, string api, string stage, string connectionId);
-
-    [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "$disconnect of {Api} failed for connection {ConnectionId}")]
-    private static partial void LogDisconnectFailed(ILogger logger, Exception exception, string api, string connectionId);
+    private sealed record StreamDuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 }

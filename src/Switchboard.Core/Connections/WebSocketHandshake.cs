@@ -35,8 +35,7 @@ internal static class WebSocketHandshake
         }
 
         var key = request.Headers.SecWebSocketKey.ToString();
-        Span<byte> decoded = stackalloc byte[32];
-        if (key.Length != 24 || !Convert.TryFromBase64String(key, decoded, out var written) || written != 16)
+        if (!IsValidKey(key))
         {
             failureMessage = "missing or malformed Sec-WebSocket-Key";
             return false;
@@ -45,6 +44,13 @@ internal static class WebSocketHandshake
         acceptKey = ComputeAccept(key);
         failureMessage = "";
         return true;
+    }
+
+    /// <summary>A Sec-WebSocket-Key is 16 random bytes in base64 (RFC 6455 section 4.1).</summary>
+    public static bool IsValidKey(string? key)
+    {
+        Span<byte> decoded = stackalloc byte[32];
+        return key is { Length: 24 } && Convert.TryFromBase64String(key, decoded, out var written) && written == 16;
     }
 
     public static string ComputeAccept(string key)

@@ -45,6 +45,11 @@ public sealed class GatewayHost : IAsyncDisposable
             kestrel.AddServerHeader = false;
             // A whole frame must fit in the transport's buffer before it is parsed.
             kestrel.Limits.MaxRequestBufferSize = Math.Max(1024 * 1024, options.Definition.Limits.MaxMessageBytes + 64 * 1024L);
+            kestrel.ConfigureEndpointDefaults(listen => listen.Use(next =>
+            {
+                var middleware = listen.ApplicationServices.GetRequiredService<WebSocketConnectionMiddleware>();
+                return connection => middleware.OnConnectionAsync(connection, next);
+            }));
         });
         builder.Services.Configure<HostOptions>(host =>
             host.ShutdownTimeout = TimeSpan.FromSeconds(options.Definition.Limits.ShutdownDrainSeconds + 5));
@@ -52,6 +57,9 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.Logging.ClearProviders();
         builder.Logging.SetMinimumLevel(options.MinimumLogLevel);
         builder.Logging.AddFilter("Microsoft", LogLevel.Warning);
+        // With this logger enabled at any level, hosting starts an Activity per request, which a WebSocket keeps
+        // for its whole life (about 200 bytes each). Request logs are not what this gateway's logs are for.
+        builder.Logging.AddFilter("Microsoft.AspNetCore.Hosting.Diagnostics", LogLevel.None);
         if (options.JsonLogs)
         {
             builder.Logging.AddJsonConsole(json => json.TimestampFormat = "O");
@@ -80,6 +88,8 @@ public sealed class GatewayHost : IAsyncDisposable
             provider.GetRequiredService<ILogger<GatewayRuntimeBuilder>>()));
         services.AddSingleton(provider => new GatewayRuntimeHolder(provider.GetRequiredService<GatewayRuntimeBuilder>().Build(options.Definition)));
         services.AddSingleton<MessageRouter>();
+        services.AddSingleton<WebSocketSessions>();
+        services.AddSingleton<WebSocketConnectionMiddleware>();
         services.AddSingleton<WebSocketEndpoint>();
         services.AddSingleton<ConnectionsEndpoint>();
         services.AddSingleton<RestEndpoint>();

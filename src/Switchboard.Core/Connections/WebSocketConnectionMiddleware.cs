@@ -1,0 +1,93 @@
+using System.Buffers;
+using System.IO.Pipelines;
+using System.Net;
+using System.Text;
+using Microsoft.AspNetCore.Connections;
+using Switchboard.Operations;
+using Switchboard.Routing;
+
+namespace Switchboard.Connections;
+
+/// <summary>
+/// Kestrel connection middleware that takes a WebSocket handshake straight off the socket when it is the connection's
+/// first request. Such a connection never gets Kestrel's HTTP objects (request and response headers, HTTP context,
+/// stream wrappers), which are most of a connection's memory, and its frames go straight into the transport pipe.
+/// Everything else (other requests, TLS, refusals) continues to Kestrel's HTTP stack untouched.
+/// </summary>
+internal sealed class WebSocketConnectionMiddleware(GatewayRuntimeHolder runtime, WebSocketSessions sessions, GatewayLifecycle lifecycle)
+{
+    // A client that connects and sends nothing is left to Kestrel (and its header timeout) after this long.
+    private static readonly TimeSpan FirstBytesTimeout = TimeSpan.FromSeconds(10);
+
+    public async Task OnConnectionAsync(ConnectionContext context, ConnectionDelegate next)
+    {
+        var input = context.Transport.Input;
+        HandshakeRequest? request = null;
+        using (var timeout = new CancellationTokenSource(FirstBytesTimeout))
+        {
+            while (true)
+            {
+                ReadResult result;
+                try
+                {
+                    result = await input.ReadAsync(timeout.Token).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    break;
+                }
+
+                var buffer = result.Buffer;
+                var status = HandshakeRequest.TryParse(buffer, out request, out var headEnd);
+                if (status == HandshakeRequest.ParseStatus.NeedMoreData && !result.IsCompleted && !result.IsCanceled)
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                    continue;
+                }
+
+                if (status == HandshakeRequest.ParseStatus.WebSocket
+                    && runtime.Current.TryMatchWebSocket(request!.Path, out _, out _)
+                    && lifecycle.IsAccepting)
+                {
+                    input.AdvanceTo(headEnd);
+                }
+                else
+                {
+                    // Nothing consumed or examined: Kestrel reads the same bytes again.
+                    request = null;
+                    input.AdvanceTo(buffer.Start);
+                }
+
+                break;
+            }
+        }
+
+        if (request is null)
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
+        await RunAsync(context, request).ConfigureAwait(false);
+    }
+
+    private async Task RunAsync(ConnectionContext context, HandshakeRequest request)
+    {
+        var current = runtime.Current;
+        current.TryMatchWebSocket(request.Path, out var api, out var stage);
+        var sourceIp = SourceAddresses.Format((context.RemoteEndPoint as IPEndPoint)?.Address);
+        var connection = sessions.Create(api, stage, sourceIp, request.UserAgent, current);
+        var output = context.Transport.Output;
+        if (!await sessions.ConnectAsync(api, connection).ConfigureAwait(false))
+        {
+            var body = JsonMessages.Message("Internal server error");
+            await output.WriteAsync(Encoding.ASCII.GetBytes(
+                $"HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}")).ConfigureAwait(false);
+            return;
+        }
+
+        await output.WriteAsync(Encoding.ASCII.GetBytes(
+            $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {WebSocketHandshake.ComputeAccept(request.Key)}\r\n\r\n")).ConfigureAwait(false);
+        await sessions.RunAsync(api, connection, context.Transport, context.Abort).ConfigureAwait(false);
+    }
+}
