@@ -1,14 +1,30 @@
 using System.Buffers;
+using System.Threading.Tasks.Sources;
 
 namespace Switchboard.Connections;
 
-public sealed partial class WebSocketConnection
+/// <summary>
+/// The outbound side: a bounded queue of shared frames and the one loop that writes them. The queue is a ring of
+/// frame references under a short lock (no allocation per message, nothing held while idle); the send loop waits on a
+/// reusable value-task source, so a waiting connection costs no task either.
+/// </summary>
+public sealed partial class WebSocketConnection : IValueTaskSource<bool>
 {
     // Stop filling the transport at about this much per flush so one busy connection yields the thread now and then.
     private const int MaxBytesPerFlush = 64 * 1024;
+    private const int InitialRingSize = 8;
 
-    private int _queuedMessages;
+    // Frames larger than this ring size are released when the queue drains, so an idle connection holds none.
+    private const int KeptRingSize = 32;
+
+    private readonly Lock _queueLock = new();
+    private OutboundFrame[]? _ring;
+    private int _head;
+    private int _count;
     private long _queuedBytes;
+    private bool _queueCompleted;
+    private bool _senderWaiting;
+    private ManualResetValueTaskSourceCore<bool> _wake = new() { RunContinuationsAsynchronously = true };
 
     /// <summary>
     /// Queues a complete frame (see <see cref="WebSocketFrames"/>) without waiting. When the queue is over its bounds the
@@ -19,51 +35,132 @@ public sealed partial class WebSocketConnection
     /// <summary>As <see cref="TryEnqueue"/>, saying why a frame was not queued.</summary>
     internal EnqueueResult Enqueue(ReadOnlyMemory<byte> frame, bool isMessage = true)
     {
-        if (Volatile.Read(ref _state) != StateOpen)
+        bool wake;
+        lock (_queueLock)
         {
-            return EnqueueResult.Closed;
-        }
-
-        var messages = Interlocked.Increment(ref _queuedMessages);
-        var bytes = Interlocked.Add(ref _queuedBytes, frame.Length);
-        if (messages > _settings.OutboundQueueMessages || bytes > _settings.OutboundQueueBytes)
-        {
-            Interlocked.Decrement(ref _queuedMessages);
-            Interlocked.Add(ref _queuedBytes, -frame.Length);
-            if (BeginClose(CloseCodes.PolicyViolation, "Slow consumer: outbound queue full", discardQueued: true))
+            if (_queueCompleted)
             {
-                _metrics.SlowConsumerClosed();
+                return EnqueueResult.Closed;
             }
 
-            _metrics.MessagesDropped(1);
-            return EnqueueResult.Overflow;
+            if (_count >= _settings.OutboundQueueMessages || _queuedBytes + frame.Length > _settings.OutboundQueueBytes)
+            {
+                wake = false;
+            }
+            else
+            {
+                if (_ring is null || _count == _ring.Length)
+                {
+                    Grow();
+                }
+
+                _ring![(_head + _count) & (_ring.Length - 1)] = new OutboundFrame(frame, isMessage);
+                _count++;
+                _queuedBytes += frame.Length;
+                wake = _senderWaiting;
+                _senderWaiting = false;
+                goto Queued;
+            }
         }
 
-        if (!_queue.Writer.TryWrite(new OutboundFrame(frame, isMessage)))
+        // Over the bounds: this connection alone goes, with what it had queued.
+        if (BeginClose(CloseCodes.PolicyViolation, "Slow consumer: outbound queue full", discardQueued: true))
         {
-            // Closed between the state check and the write.
-            Interlocked.Decrement(ref _queuedMessages);
-            Interlocked.Add(ref _queuedBytes, -frame.Length);
-            return EnqueueResult.Closed;
+            _metrics.SlowConsumerClosed();
+        }
+
+        _metrics.MessagesDropped(1);
+        return EnqueueResult.Overflow;
+
+    Queued:
+        if (wake)
+        {
+            _wake.SetResult(true);
         }
 
         return EnqueueResult.Queued;
     }
 
+    /// <summary>No more frames are taken; the send loop finishes what is queued (or drops it) and ends.</summary>
+    private void CompleteQueue()
+    {
+        bool wake;
+        lock (_queueLock)
+        {
+            if (_queueCompleted)
+            {
+                return;
+            }
+
+            _queueCompleted = true;
+            wake = _senderWaiting;
+            _senderWaiting = false;
+        }
+
+        if (wake)
+        {
+            _wake.SetResult(true);
+        }
+    }
+
+    private void Grow()
+    {
+        var grown = new OutboundFrame[_ring is null ? InitialRingSize : _ring.Length * 2];
+        for (var i = 0; i < _count; i++)
+        {
+            grown[i] = _ring![(_head + i) & (_ring.Length - 1)];
+        }
+
+        _ring = grown;
+        _head = 0;
+    }
+
+    /// <summary>Takes the next frame; false when the queue is empty (and then, when it is still open, arms the wake-up).</summary>
+    private bool TryDequeue(out OutboundFrame frame, out bool completed)
+    {
+        lock (_queueLock)
+        {
+            completed = _queueCompleted;
+            if (_count == 0)
+            {
+                frame = default;
+                if (_ring is { Length: > KeptRingSize })
+                {
+                    _ring = null;
+                    _head = 0;
+                }
+
+                if (!completed)
+                {
+                    _wake.Reset();
+                    _senderWaiting = true;
+                }
+
+                return false;
+            }
+
+            frame = _ring![_head];
+            _ring[_head] = default;
+            _head = (_head + 1) & (_ring.Length - 1);
+            _count--;
+            _queuedBytes -= frame.Bytes.Length;
+            return true;
+        }
+    }
+
     private async Task SendLoopAsync()
     {
-        var reader = _queue.Reader;
         var token = _abort.Token;
         try
         {
-            while (await reader.WaitToReadAsync(token).ConfigureAwait(false))
+            while (true)
             {
                 // Everything queued goes out back to back in one flush: one syscall for a burst, not one per message.
                 var bytes = 0L;
-                var messages = 0;
                 var dataMessages = 0;
                 var discard = _discardQueued;
-                while (bytes < MaxBytesPerFlush && reader.TryRead(out var frame))
+                bool completed;
+                while (bytes < MaxBytesPerFlush && TryDequeue(out var frame, out completed))
                 {
                     if (!discard)
                     {
@@ -71,31 +168,51 @@ public sealed partial class WebSocketConnection
                     }
 
                     bytes += frame.Bytes.Length;
-                    messages++;
                     if (frame.IsMessage)
                     {
                         dataMessages++;
                     }
                 }
 
-                Interlocked.Add(ref _queuedMessages, -messages);
-                Interlocked.Add(ref _queuedBytes, -bytes);
                 if (discard)
                 {
                     _metrics.MessagesDropped(dataMessages);
+                }
+                else if (bytes > 0)
+                {
+                    if (dataMessages > 0)
+                    {
+                        Volatile.Write(ref _lastTrafficMs, NowMs());
+                        _metrics.MessagesSent(dataMessages);
+                    }
+
+                    var flush = await _output.FlushAsync(token).ConfigureAwait(false);
+                    if (flush.IsCompleted)
+                    {
+                        return;
+                    }
+
                     continue;
                 }
 
-                if (dataMessages > 0)
+                if (bytes > 0)
                 {
-                    Volatile.Write(ref _lastTrafficMs, NowMs());
-                    _metrics.MessagesSent(dataMessages);
+                    continue;
                 }
 
-                var flush = await _output.FlushAsync(token).ConfigureAwait(false);
-                if (flush.IsCompleted)
+                lock (_queueLock)
                 {
-                    return;
+                    completed = _queueCompleted && _count == 0;
+                }
+
+                if (completed)
+                {
+                    break;
+                }
+
+                if (_senderWaiting)
+                {
+                    await new ValueTask<bool>(this, _wake.Version).ConfigureAwait(false);
                 }
             }
 
@@ -116,15 +233,26 @@ public sealed partial class WebSocketConnection
         finally
         {
             // Whatever is still queued will never be sent.
-            while (reader.TryRead(out var frame))
+            CompleteQueue();
+            var dropped = 0;
+            while (TryDequeue(out var frame, out _))
             {
                 if (frame.IsMessage)
                 {
-                    _metrics.MessagesDropped(1);
+                    dropped++;
                 }
             }
+
+            _metrics.MessagesDropped(dropped);
         }
     }
+
+    bool IValueTaskSource<bool>.GetResult(short token) => _wake.GetResult(token);
+
+    ValueTaskSourceStatus IValueTaskSource<bool>.GetStatus(short token) => _wake.GetStatus(token);
+
+    void IValueTaskSource<bool>.OnCompleted(Action<object?> continuation, object? state, short token, ValueTaskSourceOnCompletedFlags flags) =>
+        _wake.OnCompleted(continuation, state, token, flags);
 }
 
 /// <summary>Why <see cref="WebSocketConnection.Enqueue"/> did or did not queue a frame.</summary>

@@ -1,5 +1,4 @@
 using System.IO.Pipelines;
-using System.Threading.Channels;
 using Microsoft.AspNetCore.Connections;
 using Switchboard.Operations;
 
@@ -23,8 +22,6 @@ public sealed partial class WebSocketConnection
     private readonly GatewayMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly CancellationTokenSource _abort = new();
-    private readonly Channel<OutboundFrame> _queue = Channel.CreateUnbounded<OutboundFrame>(
-        new UnboundedChannelOptions { SingleReader = true, SingleWriter = false, AllowSynchronousContinuations = false });
 
     private int _state;
     private byte[]? _closeFrame;
@@ -122,7 +119,7 @@ public sealed partial class WebSocketConnection
         {
             // The peer went away without a close frame: nothing left to send to it.
             _discardQueued = true;
-            _queue.Writer.TryComplete();
+            CompleteQueue();
             Closing?.Invoke(this);
             _abort.Cancel();
         }
@@ -155,7 +152,7 @@ public sealed partial class WebSocketConnection
         CloseStatus = code;
         _closeFrame = WebSocketFrames.Close(code, reason);
         _discardQueued = discardQueued;
-        _queue.Writer.TryComplete();
+        CompleteQueue();
         Closing?.Invoke(this);
         try
         {
@@ -175,7 +172,7 @@ public sealed partial class WebSocketConnection
         if (Interlocked.Exchange(ref _state, StateClosed) == StateOpen)
         {
             _discardQueued = true;
-            _queue.Writer.TryComplete();
+            CompleteQueue();
             Closing?.Invoke(this);
         }
 
