@@ -40,6 +40,9 @@ public sealed class GatewayHost : IAsyncDisposable
         // (Kestrel__Certificates__Default__Path and __Password, or __KeyPath for PEM).
         builder.WebHost.UseKestrelHttpsConfiguration();
         builder.WebHost.UseUrls(options.Urls.Split(';', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries));
+        // Socket completions run inline instead of hopping to Kestrel's IO queue: a flush of a connection's frames
+        // reaches send() on the same thread. Safe here because nothing on the message path blocks a thread.
+        builder.WebHost.UseSockets(sockets => sockets.UnsafePreferInlineScheduling = true);
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;

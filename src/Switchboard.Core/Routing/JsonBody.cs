@@ -47,7 +47,10 @@ internal readonly struct JsonLookup
 /// </summary>
 internal static class JsonBody
 {
-    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = 64, CommentHandling = JsonCommentHandling.Disallow };
+    /// <summary>Deepest nesting read as JSON; deeper messages are treated as not JSON (and routed to <c>$default</c>).</summary>
+    public const int MaxDepth = 512;
+
+    private static readonly JsonReaderOptions ReaderOptions = new() { MaxDepth = MaxDepth, CommentHandling = JsonCommentHandling.Disallow };
 
     public static JsonLookup Find(ReadOnlySpan<byte> message, JsonBodyPath path)
     {
@@ -119,8 +122,16 @@ internal static class JsonBody
         {
             case JsonTokenType.String when reader.ValueIsEscaped:
                 var unescaped = new byte[reader.ValueSpan.Length];
-                var written = reader.CopyString(unescaped);
-                return new JsonLookup(JsonLookupStatus.Found, kind, unescaped: unescaped.AsSpan(0, written).ToArray());
+                try
+                {
+                    var written = reader.CopyString(unescaped);
+                    return new JsonLookup(JsonLookupStatus.Found, kind, unescaped: unescaped.AsSpan(0, written).ToArray());
+                }
+                catch (InvalidOperationException)
+                {
+                    // A lone surrogate escape: valid JSON, not representable in UTF-8.
+                    return new JsonLookup(JsonLookupStatus.Found, kind, unescaped: JsonEscapes.UnescapeLenient(reader.ValueSpan));
+                }
             case JsonTokenType.String:
                 return new JsonLookup(JsonLookupStatus.Found, kind, start + 1, reader.ValueSpan.Length);
             case JsonTokenType.StartObject or JsonTokenType.StartArray:
