@@ -198,8 +198,11 @@ internal sealed class OutputCapture
     private readonly List<(Func<string, bool> Match, TaskCompletionSource<string> Found)> _waiters = [];
     private readonly TaskCompletionSource _stdoutClosed = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private readonly Process _process;
+
     public OutputCapture(Process process)
     {
+        _process = process;
         process.OutputDataReceived += (_, e) => OnLine(e.Data, _stdout, isStdout: true);
         process.ErrorDataReceived += (_, e) => OnLine(e.Data, _stderr, isStdout: false);
         process.BeginOutputReadLine();
@@ -255,8 +258,20 @@ internal sealed class OutputCapture
             return await found.Task;
         }
 
-        var why = finished == _stdoutClosed.Task ? "the process ended" : $"nothing within {timeout}";
+        var why = finished == _stdoutClosed.Task ? $"the process ended, {ExitStatus()}" : $"nothing within {timeout}";
         throw new TimeoutException($"expected line not printed ({why}).\nstdout:\n{Stdout}\nstderr:\n{Stderr}");
+    }
+
+    private string ExitStatus()
+    {
+        try
+        {
+            return _process.WaitForExit(TimeSpan.FromSeconds(5)) ? $"exit code {_process.ExitCode}" : "still running";
+        }
+        catch (InvalidOperationException ex)
+        {
+            return ex.Message;
+        }
     }
 
     private void OnLine(string? line, StringBuilder into, bool isStdout)
