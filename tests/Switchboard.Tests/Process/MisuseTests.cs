@@ -15,8 +15,7 @@ public sealed class MisuseTests
     public async Task UnknownOptionOrMissingValue_ExitsTwo_WithOneErrorLineNamingIt(string commandLine, string culprit) =>
         await AssertOneErrorLineAsync(commandLine.Split(' '), culprit);
 
-    // BUG (CLI): 'switchboard frobnicate' prints two problems, "Required command was not provided." and
-    // "Unrecognized command or argument 'frobnicate'.": the first is not a problem of its own.
+    // System.CommandLine also reports "Required command was not provided." here; that is not a problem of its own.
     [Theory]
     [InlineData("frobnicate", "frobnicate")]
     [InlineData("keys frobnicate", "frobnicate")]
@@ -79,8 +78,7 @@ public sealed class MisuseTests
         Assert.Contains("redis", Assert.Single(ErrorLines(result)), StringComparison.Ordinal);
     }
 
-    // BUG (CLI): System.CommandLine's message for a value outside AcceptOnlyFromAmong spans several lines
-    // ("Argument 'mongo' not recognized. Must be one of:" then a tab-indented line per choice).
+    // System.CommandLine words this problem over several lines (a tab-indented line per allowed value).
     [Fact]
     public async Task ServeWithAnUnknownStore_ExitsTwo_WithOneErrorLine() =>
         await AssertOneErrorLineAsync(["serve", "--urls", "http://127.0.0.1:0", "--store", "mongo"], "mongo");
