@@ -23,7 +23,7 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
     private int _count;
     private long _queuedBytes;
     private bool _queueCompleted;
-    private bool _senderWaiting;
+    private bool _senderWaiting; // guarded by _queueLock, as is every Reset and SetResult of _wake
     private ManualResetValueTaskSourceCore<bool> _wake = new() { RunContinuationsAsynchronously = true };
 
     /// <summary>
@@ -35,7 +35,6 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
     /// <summary>As <see cref="TryEnqueue"/>, saying why a frame was not queued.</summary>
     internal EnqueueResult Enqueue(ReadOnlyMemory<byte> frame, bool isMessage = true)
     {
-        bool wake;
         lock (_queueLock)
         {
             if (_queueCompleted)
@@ -43,11 +42,7 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
                 return EnqueueResult.Closed;
             }
 
-            if (_count >= _settings.OutboundQueueMessages || _queuedBytes + frame.Length > _settings.OutboundQueueBytes)
-            {
-                wake = false;
-            }
-            else
+            if (_count < _settings.OutboundQueueMessages && _queuedBytes + frame.Length <= _settings.OutboundQueueBytes)
             {
                 if (_ring is null || _count == _ring.Length)
                 {
@@ -57,9 +52,8 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
                 _ring![(_head + _count) & (_ring.Length - 1)] = new OutboundFrame(frame, isMessage);
                 _count++;
                 _queuedBytes += frame.Length;
-                wake = _senderWaiting;
-                _senderWaiting = false;
-                goto Queued;
+                WakeSenderLocked();
+                return EnqueueResult.Queued;
             }
         }
 
@@ -71,34 +65,31 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
 
         _metrics.MessagesDropped(1);
         return EnqueueResult.Overflow;
-
-    Queued:
-        if (wake)
-        {
-            _wake.SetResult(true);
-        }
-
-        return EnqueueResult.Queued;
     }
 
     /// <summary>No more frames are taken; the send loop finishes what is queued (or drops it) and ends.</summary>
     private void CompleteQueue()
     {
-        bool wake;
         lock (_queueLock)
         {
-            if (_queueCompleted)
+            if (!_queueCompleted)
             {
-                return;
+                _queueCompleted = true;
+                WakeSenderLocked();
             }
-
-            _queueCompleted = true;
-            wake = _senderWaiting;
-            _senderWaiting = false;
         }
+    }
 
-        if (wake)
+    /// <summary>
+    /// Signals the send loop if it is waiting. Called under <see cref="_queueLock"/>, as the arming in
+    /// <see cref="TryDequeue"/> is, so a signal can never land on a later wait (the continuation runs on the thread pool,
+    /// not inside the lock).
+    /// </summary>
+    private void WakeSenderLocked()
+    {
+        if (_senderWaiting)
         {
+            _senderWaiting = false;
             _wake.SetResult(true);
         }
     }
@@ -115,12 +106,11 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
         _head = 0;
     }
 
-    /// <summary>Takes the next frame; false when the queue is empty (and then, when it is still open, arms the wake-up).</summary>
-    private bool TryDequeue(out OutboundFrame frame, out bool completed)
+    /// <summary>Takes the next frame; false when the queue is empty.</summary>
+    private bool TryDequeue(out OutboundFrame frame)
     {
         lock (_queueLock)
         {
-            completed = _queueCompleted;
             if (_count == 0)
             {
                 frame = default;
@@ -128,12 +118,6 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
                 {
                     _ring = null;
                     _head = 0;
-                }
-
-                if (!completed)
-                {
-                    _wake.Reset();
-                    _senderWaiting = true;
                 }
 
                 return false;
@@ -159,8 +143,7 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
                 var bytes = 0L;
                 var dataMessages = 0;
                 var discard = _discardQueued;
-                bool completed;
-                while (bytes < MaxBytesPerFlush && TryDequeue(out var frame, out completed))
+                while (bytes < MaxBytesPerFlush && TryDequeue(out var frame))
                 {
                     if (!discard)
                     {
@@ -200,20 +183,26 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
                     continue;
                 }
 
+                // Empty: finish when the queue is completed, else arm the wake-up and wait for the next frame.
+                short version;
                 lock (_queueLock)
                 {
-                    completed = _queueCompleted && _count == 0;
+                    if (_count > 0)
+                    {
+                        continue;
+                    }
+
+                    if (_queueCompleted)
+                    {
+                        break;
+                    }
+
+                    _wake.Reset();
+                    _senderWaiting = true;
+                    version = _wake.Version;
                 }
 
-                if (completed)
-                {
-                    break;
-                }
-
-                if (_senderWaiting)
-                {
-                    await new ValueTask<bool>(this, _wake.Version).ConfigureAwait(false);
-                }
+                await new ValueTask<bool>(this, version).ConfigureAwait(false);
             }
 
             if (_closeFrame is { } closeFrame && Volatile.Read(ref _state) == StateClosing)
@@ -235,7 +224,7 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
             // Whatever is still queued will never be sent.
             CompleteQueue();
             var dropped = 0;
-            while (TryDequeue(out var frame, out _))
+            while (TryDequeue(out var frame))
             {
                 if (frame.IsMessage)
                 {

@@ -86,8 +86,11 @@ internal sealed class WebSocketConnectionMiddleware(GatewayRuntimeHolder runtime
             return;
         }
 
-        await output.WriteAsync(Encoding.ASCII.GetBytes(
-            $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {WebSocketHandshake.ComputeAccept(request.Key)}\r\n\r\n")).ConfigureAwait(false);
-        await sessions.RunAsync(api, connection, context.Transport, context.Abort).ConfigureAwait(false);
+        await sessions.RunAsync(api, connection, async () =>
+        {
+            var flushed = await output.WriteAsync(Encoding.ASCII.GetBytes(
+                $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {WebSocketHandshake.ComputeAccept(request.Key)}\r\n\r\n")).ConfigureAwait(false);
+            return flushed.IsCompleted ? null : (context.Transport, context.Abort);
+        }).ConfigureAwait(false);
     }
 }

@@ -52,23 +52,22 @@ internal sealed class WebSocketEndpoint(WebSocketSessions sessions, GatewayLifec
             return;
         }
 
-        var upgrade = http.Features.Get<IHttpUpgradeFeature>()!;
-        http.Response.Headers.Connection = "Upgrade";
-        http.Response.Headers.Upgrade = "websocket";
-        http.Response.Headers.SecWebSocketAccept = acceptKey;
-        Stream stream;
-        try
+        await sessions.RunAsync(api, connection, async () =>
         {
-            stream = await upgrade.UpgradeAsync().ConfigureAwait(false);
-        }
-        catch (Exception ex) when (ex is IOException or InvalidOperationException)
-        {
-            await sessions.DisconnectAsync(api, connection, runIntegration: true).ConfigureAwait(false);
-            return;
-        }
-
-        var transport = new StreamDuplexPipe(PipeReader.Create(stream, InputOptions), PipeWriter.Create(stream, OutputOptions));
-        await sessions.RunAsync(api, connection, transport, http.Abort).ConfigureAwait(false);
+            var upgrade = http.Features.Get<IHttpUpgradeFeature>()!;
+            http.Response.Headers.Connection = "Upgrade";
+            http.Response.Headers.Upgrade = "websocket";
+            http.Response.Headers.SecWebSocketAccept = acceptKey;
+            try
+            {
+                var stream = await upgrade.UpgradeAsync().ConfigureAwait(false);
+                return (new StreamDuplexPipe(PipeReader.Create(stream, InputOptions), PipeWriter.Create(stream, OutputOptions)), http.Abort);
+            }
+            catch (Exception ex) when (ex is IOException or InvalidOperationException)
+            {
+                return null;
+            }
+        }).ConfigureAwait(false);
     }
 
     private static string SourceAddress(HttpContext http) => SourceAddresses.Format(http.Connection.RemoteIpAddress);

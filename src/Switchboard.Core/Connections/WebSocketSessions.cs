@@ -45,8 +45,12 @@ internal sealed partial class WebSocketSessions(
         }
     }
 
-    /// <summary>After the 101: the connection is reachable, runs until closed, then is cleaned up.</summary>
-    public async Task RunAsync(WebSocketApiRuntime api, WebSocketConnection connection, IDuplexPipe transport, Action abortTransport)
+    /// <summary>
+    /// Makes the connection reachable, then <paramref name="acceptAsync"/> sends the 101 and returns the socket (null when
+    /// that failed); the connection runs until closed, then is cleaned up. Reachable before the 101, so a backend told
+    /// of the connection by the client's first message can already post to it (frames wait in its queue).
+    /// </summary>
+    public async Task RunAsync(WebSocketApiRuntime api, WebSocketConnection connection, Func<Task<(IDuplexPipe Transport, Action Abort)?>> acceptAsync)
     {
         connection.Closing += connections.Remove;
         connections.Track(connection);
@@ -58,10 +62,17 @@ internal sealed partial class WebSocketSessions(
             connection.BeginClose(CloseCodes.GoingAway, "Going away: server shutting down");
         }
 
-        LogConnected(logger, connection.Id, api.Name, connection.Stage, connection.SourceIp);
         try
         {
-            await connection.RunAsync(transport, abortTransport, router).ConfigureAwait(false);
+            var accepted = await acceptAsync().ConfigureAwait(false);
+            if (accepted is not { } socket)
+            {
+                connection.Abort();
+                return;
+            }
+
+            LogConnected(logger, connection.Id, api.Name, connection.Stage, connection.SourceIp);
+            await connection.RunAsync(socket.Transport, socket.Abort, router).ConfigureAwait(false);
         }
         finally
         {
