@@ -9,6 +9,7 @@
 #   bench/run.sh                   full matrix, 3 rounds (about 14 minutes on 2 cores, builds included)
 #   bench/run.sh --quick --runs 1  every scenario once with short durations, to check the tooling
 #   bench/run.sh --only node-ws    one target (repeatable, or a comma list)
+#   bench/run.sh --cases idle      only these cases (fanout-max, fanout-50k, idle, connect, slow, rest)
 #
 # Environment: SERVER_CPUS (default 0) and BENCH_CPUS (default 1) pick the cores; DURATION and WARMUP (seconds)
 # override the durations; DOTNET_BUILD_LOCK (default /tmp/dotnet-build.lock) serialises dotnet builds with
@@ -22,6 +23,7 @@ usage() {
 RUNS=3
 QUICK=0
 ONLY=()
+CASES=()
 while [[ $# -gt 0 ]]; do
   case "$1" in
     --runs) RUNS="${2:?--runs needs a number}"; shift 2 ;;
@@ -29,6 +31,8 @@ while [[ $# -gt 0 ]]; do
     --quick) QUICK=1; shift ;;
     --only) IFS=',' read -r -a more <<< "${2:?--only needs a target}"; ONLY+=("${more[@]}"); shift 2 ;;
     --only=*) IFS=',' read -r -a more <<< "${1#*=}"; ONLY+=("${more[@]}"); shift ;;
+    --cases) IFS=',' read -r -a more <<< "${2:?--cases needs a case}"; CASES+=("${more[@]}"); shift 2 ;;
+    --cases=*) IFS=',' read -r -a more <<< "${1#*=}"; CASES+=("${more[@]}"); shift ;;
     -h|--help) usage; exit 0 ;;
     *) echo "run.sh: unknown option '$1' (see --help)" >&2; exit 2 ;;
   esac
@@ -266,6 +270,11 @@ cases_for() {
   # (idle measures RSS growth per connection, which a warm heap would understate).
   local cases=(fanout-max fanout-50k idle connect slow)
   [[ "$1" == switchboard ]] && cases+=(rest)
+  if [[ ${#CASES[@]} -gt 0 ]]; then
+    local wanted=() c
+    for c in "${cases[@]}"; do [[ " ${CASES[*]} " == *" $c "* ]] && wanted+=("$c"); done
+    cases=("${wanted[@]}")
+  fi
   echo "${cases[@]}"
 }
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
+using Switchboard.Operations;
 using Switchboard.Registry;
 using Switchboard.Routing;
 
@@ -15,8 +16,11 @@ internal sealed partial class ConnectionSweeper(
     GatewayRuntimeHolder runtime,
     IConnectionRegistry registry,
     TimeProvider time,
+    GatewayMetrics metrics,
     ILogger<ConnectionSweeper> logger) : BackgroundService
 {
+    private readonly HeapTrimmer _heapTrimmer = new();
+
     private static readonly byte[] PingFrame = WebSocketFrames.Build(WebSocketOpcode.Ping, []);
     private static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(5);
 
@@ -30,6 +34,7 @@ internal sealed partial class ConnectionSweeper(
             {
                 var now = time.GetUtcNow();
                 Sweep(now.ToUnixTimeMilliseconds());
+                _heapTrimmer.Tick(metrics.ConnectsTotal);
                 if (now - lastFlush >= FlushEvery)
                 {
                     lastFlush = now;

@@ -22,6 +22,8 @@ public sealed class GatewayMetrics
 
     public long Connections => Volatile.Read(ref _connections);
 
+    public long ConnectsTotal => Volatile.Read(ref _connects);
+
     public void Connected()
     {
         Interlocked.Increment(ref _connects);
