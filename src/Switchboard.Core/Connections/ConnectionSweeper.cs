@@ -33,8 +33,17 @@ internal sealed partial class ConnectionSweeper(
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 var now = time.GetUtcNow();
-                Sweep(now.ToUnixTimeMilliseconds());
-                _heapTrimmer.Tick(metrics.ConnectsTotal);
+                try
+                {
+                    Sweep(now.ToUnixTimeMilliseconds());
+                    _heapTrimmer.Tick(metrics.ConnectsTotal);
+                }
+                catch (Exception ex) when (ex is not OperationCanceledException)
+                {
+                    // One bad pass must not stop timeouts for good (a faulted BackgroundService stops the host).
+                    LogSweepFailed(logger, ex);
+                }
+
                 if (now - lastFlush >= FlushEvery)
                 {
                     lastFlush = now;
@@ -113,6 +122,9 @@ internal sealed partial class ConnectionSweeper(
             LogFlushFailed(logger, ex, updates.Count);
         }
     }
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Error, Message = "A pass over the connections for timeouts and keep-alives failed; the next one runs in a second")]
+    private static partial void LogSweepFailed(ILogger logger, Exception exception);
 
     [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "Could not record lastActiveAt of {Count} connections in the registry")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, int count);

@@ -42,7 +42,9 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
                 return EnqueueResult.Closed;
             }
 
-            if (_count < _settings.OutboundQueueMessages && _queuedBytes + frame.Length <= _settings.OutboundQueueBytes)
+            // An empty queue takes any one frame, so a message of the largest allowed size (whose frame is a few
+            // header bytes longer) never trips a byte bound set equal to it.
+            if (_count < _settings.OutboundQueueMessages && (_count == 0 || _queuedBytes + frame.Length <= _settings.OutboundQueueBytes))
             {
                 if (_ring is null || _count == _ring.Length)
                 {

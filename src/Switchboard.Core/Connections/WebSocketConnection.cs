@@ -114,6 +114,11 @@ public sealed partial class WebSocketConnection
         {
             // The transport failed under us; the peer is gone.
         }
+        catch (Exception)
+        {
+            // Anything else (a handler bug): still end this connection properly below, never leave the send loop
+            // parked or the pipes open. The router logs its own failures.
+        }
 
         if (Interlocked.CompareExchange(ref _state, StateClosed, StateOpen) == StateOpen)
         {
@@ -184,7 +189,14 @@ public sealed partial class WebSocketConnection
         {
         }
 
-        _abortTransport();
+        try
+        {
+            _abortTransport();
+        }
+        catch (ObjectDisposedException)
+        {
+            // The request behind an HTTP-upgraded connection has already finished.
+        }
     }
 
     private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -27,6 +27,9 @@ internal sealed partial class WebSocketSessions(
     /// <summary>Runs <c>$connect</c>; false when it failed and the handshake must be refused (502, as API Gateway answers).</summary>
     public async Task<bool> ConnectAsync(WebSocketApiRuntime api, WebSocketConnection connection)
     {
+        // Tracked from here, so a shutdown that begins while $connect runs waits for this connection (and its
+        // registry row) instead of closing the store under it.
+        connections.Track(connection);
         if (api.Connect is not { } onConnect)
         {
             return true;
@@ -41,6 +44,7 @@ internal sealed partial class WebSocketSessions(
         {
             LogConnectFailed(logger, ex, api.Name, connection.Stage, connection.Id);
             await DisconnectAsync(api, connection, runIntegration: false).ConfigureAwait(false);
+            connections.Untrack(connection);
             return false;
         }
     }

@@ -12,16 +12,17 @@ internal sealed partial class MessageRouter(GatewayRuntimeHolder runtime, ILogge
 {
     public async ValueTask OnMessageAsync(WebSocketConnection connection, ReadOnlyMemory<byte> message, bool isText)
     {
-        if (!runtime.Current.WebSocketApis.TryGetValue(connection.Api, out var api)
-            || !api.TrySelect(message.Span, isText, out var routeKey, out var integration))
-        {
-            // No matching route and no $default: API Gateway's Forbidden frame; the socket stays open.
-            connection.TryEnqueue(ErrorFrames.Frame(ErrorFrames.Forbidden, connection.Id, ConnectionIds.New()));
-            return;
-        }
-
+        var routeKey = "";
         try
         {
+            if (!runtime.Current.WebSocketApis.TryGetValue(connection.Api, out var api)
+                || !api.TrySelect(message.Span, isText, out routeKey, out var integration))
+            {
+                // No matching route and no $default: API Gateway's Forbidden frame; the socket stays open.
+                connection.TryEnqueue(ErrorFrames.Frame(ErrorFrames.Forbidden, connection.Id, ConnectionIds.New()));
+                return;
+            }
+
             await integration.InvokeAsync(new RouteInvocation(connection, RouteEventType.Message, routeKey, message, isText)).ConfigureAwait(false);
         }
         catch (Exception ex)
