@@ -54,19 +54,10 @@ public sealed class ConnectionTable
     public WebSocketConnection? Find(string connectionId) =>
         _byId.TryGetValue(connectionId, out var connection) ? connection : null;
 
-    /// <summary>The connections of one API and stage; enumerating it is safe while others connect and leave.</summary>
-    public IEnumerable<WebSocketConnection> InStage(string api, string stage)
-    {
-        // Enumerate the dictionary itself: it is lock-free, where .Values takes every lock and copies.
-        if (_byStage.TryGetValue((api, stage), out var connections))
-        {
-            foreach (var pair in connections)
-            {
-                yield return pair.Value;
-            }
-        }
-    }
-
+    /// <summary>
+    /// The connections of one API and stage, or null. Enumerate the dictionary itself: that is lock-free, where
+    /// <c>.Values</c> takes every lock and copies.
+    /// </summary>
     internal ConcurrentDictionary<string, WebSocketConnection>? StageMap(string api, string stage) =>
         _byStage.TryGetValue((api, stage), out var connections) ? connections : null;
 

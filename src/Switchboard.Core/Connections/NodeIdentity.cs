@@ -12,8 +12,6 @@ public sealed class NodeIdentity
 
     public string RunId { get; } = ConnectionIds.New();
 
-    public bool IsKnown => _nodeId is not null;
-
     public string NodeId => _nodeId ?? throw new InvalidOperationException("The node id is set once the server has bound its port.");
 
     internal void SetDefault(string nodeId) => _nodeId ??= nodeId;

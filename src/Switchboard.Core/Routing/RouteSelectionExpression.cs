@@ -16,16 +16,12 @@ public sealed class RouteSelectionExpression
         Text = text;
         _parts = parts;
         SinglePath = parts is [JsonBodyPath only] ? only : null;
-        IsStatic = parts.All(static p => p is string);
     }
 
     public string Text { get; }
 
     /// <summary>The path when the expression is exactly one variable (the common case, evaluated without a string).</summary>
     public JsonBodyPath? SinglePath { get; }
-
-    /// <summary>True when the expression has no variables.</summary>
-    public bool IsStatic { get; }
 
     public static bool TryParse(string text, out RouteSelectionExpression expression, out string error)
     {
