@@ -27,6 +27,16 @@ internal static class SqliteSchema
             hash BLOB NOT NULL UNIQUE,
             plan TEXT NULL,
             created_at INTEGER NOT NULL);
+        CREATE TABLE IF NOT EXISTS group_members (
+            api TEXT NOT NULL,
+            stage TEXT NOT NULL,
+            grp TEXT NOT NULL,
+            connection_id TEXT NOT NULL,
+            node_id TEXT NOT NULL,
+            run_id TEXT NOT NULL,
+            PRIMARY KEY (api, stage, grp, connection_id));
+        CREATE INDEX IF NOT EXISTS ix_group_members_connection ON group_members (connection_id);
+        CREATE INDEX IF NOT EXISTS ix_group_members_node ON group_members (node_id);
         CREATE TABLE IF NOT EXISTS meta (
             key TEXT PRIMARY KEY NOT NULL,
             value BLOB NOT NULL);

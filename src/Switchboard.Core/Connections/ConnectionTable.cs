@@ -11,6 +11,9 @@ public sealed class ConnectionTable
     private readonly ConcurrentDictionary<string, WebSocketConnection> _byId = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<(string Api, string Stage), ConcurrentDictionary<string, WebSocketConnection>> _byStage = new();
 
+    // Group members by API, stage and group name: a group send enumerates one dictionary, as a broadcast does.
+    private readonly ConcurrentDictionary<(string Api, string Stage, string Group), ConcurrentDictionary<string, WebSocketConnection>> _byGroup = new();
+
     // Every connection whose handler is still running, open or closing: what a shutdown waits for.
     private readonly ConcurrentDictionary<WebSocketConnection, byte> _running = new();
 
@@ -49,7 +52,59 @@ public sealed class ConnectionTable
         {
             stage.TryRemove(new KeyValuePair<string, WebSocketConnection>(connection.Id, connection));
         }
+
+        if (connection.HasJoinedGroups)
+        {
+            foreach (var group in connection.GroupsSnapshot())
+            {
+                Leave(connection, group);
+            }
+        }
     }
+
+    /// <summary>Puts an open connection in a group of its API and stage; false when it is no longer open.</summary>
+    public bool Join(WebSocketConnection connection, string group)
+    {
+        var key = (connection.Api, connection.Stage, group);
+        while (true)
+        {
+            var members = _byGroup.GetOrAdd(key, static _ => new(StringComparer.Ordinal));
+            members[connection.Id] = connection;
+
+            // Leave drops a group's dictionary when it empties; if that raced with this join, join the new one.
+            if (_byGroup.TryGetValue(key, out var current) && ReferenceEquals(current, members))
+            {
+                break;
+            }
+        }
+
+        connection.AddGroup(group);
+        if (!connection.IsOpen)
+        {
+            // It closed meanwhile, and its close may have run before AddGroup: undo, so no closed member stays.
+            Leave(connection, group);
+            return false;
+        }
+
+        return true;
+    }
+
+    public void Leave(WebSocketConnection connection, string group)
+    {
+        connection.RemoveGroup(group);
+        var key = (connection.Api, connection.Stage, group);
+        if (_byGroup.TryGetValue(key, out var members)
+            && members.TryRemove(new KeyValuePair<string, WebSocketConnection>(connection.Id, connection))
+            && members.IsEmpty)
+        {
+            // Only this exact (empty) dictionary; a joiner that raced re-checks and joins a fresh one.
+            _byGroup.TryRemove(new KeyValuePair<(string, string, string), ConcurrentDictionary<string, WebSocketConnection>>(key, members));
+        }
+    }
+
+    /// <summary>The members of a group on this node, or null; enumerate the dictionary itself (lock-free).</summary>
+    internal ConcurrentDictionary<string, WebSocketConnection>? GroupMap(string api, string stage, string group) =>
+        _byGroup.TryGetValue((api, stage, group), out var members) ? members : null;
 
     public WebSocketConnection? Find(string connectionId) =>
         _byId.TryGetValue(connectionId, out var connection) ? connection : null;

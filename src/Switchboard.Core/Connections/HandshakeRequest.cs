@@ -19,7 +19,13 @@ internal sealed class HandshakeRequest
 
     public string Key { get; private init; } = "";
 
-    public string? UserAgent { get; private init; }
+    /// <summary>The query string after <c>?</c>, still encoded; empty when none.</summary>
+    public string RawQuery { get; private init; } = "";
+
+    public bool HasQuery { get; private init; }
+
+    /// <summary>Every header line, in order, with the client's casing.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; private init; } = [];
 
     public enum ParseStatus
     {
@@ -75,7 +81,8 @@ internal sealed class HandshakeRequest
             return ParseStatus.NotHandled;
         }
 
-        string? upgrade = null, connection = null, key = null, version = null, userAgent = null;
+        string? upgrade = null, connection = null, key = null, version = null;
+        var headers = new List<KeyValuePair<string, string>>(lines.Length - 1);
         for (var i = 1; i < lines.Length; i++)
         {
             var colon = lines[i].IndexOf(':');
@@ -86,13 +93,13 @@ internal sealed class HandshakeRequest
 
             var name = lines[i][..colon];
             var value = lines[i][(colon + 1)..].Trim(' ', '\t');
+            headers.Add(new(name, value));
             switch (name.ToLowerInvariant())
             {
                 case "upgrade": upgrade = value; break;
                 case "connection": connection = value; break;
                 case "sec-websocket-key": key = value; break;
                 case "sec-websocket-version": version = value; break;
-                case "user-agent": userAgent = value; break;
                 case "content-length" when value != "0": return ParseStatus.NotHandled;
                 case "transfer-encoding": return ParseStatus.NotHandled;
             }
@@ -108,7 +115,14 @@ internal sealed class HandshakeRequest
             return ParseStatus.NotHandled;
         }
 
-        request = new HandshakeRequest { Path = path, Key = key!, UserAgent = userAgent };
+        request = new HandshakeRequest
+        {
+            Path = path,
+            Key = key!,
+            RawQuery = query < 0 ? "" : target[(query + 1)..],
+            HasQuery = query >= 0,
+            Headers = headers,
+        };
         return ParseStatus.WebSocket;
     }
 }

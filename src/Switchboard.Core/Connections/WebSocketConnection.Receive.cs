@@ -230,7 +230,9 @@ public sealed partial class WebSocketConnection
         {
             if (BeginClose(CloseCodes.Normal, ""))
             {
+                // What API Gateway reports to $disconnect for a close frame without a code.
                 CloseStatus = CloseCodes.NoStatus;
+                CloseReason = "Client-side close frame status not set";
             }
 
             return;
@@ -250,7 +252,10 @@ public sealed partial class WebSocketConnection
         }
 
         // Echo the peer's code (RFC 6455 section 5.5.1); when we began the close this does nothing.
-        BeginClose(code, "");
+        if (BeginClose(code, ""))
+        {
+            CloseReason = System.Text.Encoding.UTF8.GetString(payload[2..]);
+        }
     }
 
     private static bool IsValidReceivedCloseCode(ushort code) =>

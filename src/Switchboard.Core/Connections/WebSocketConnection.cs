@@ -89,6 +89,15 @@ public sealed partial class WebSocketConnection
     /// <summary>The close code sent or received, for <c>$disconnect</c>; 1006 when the peer vanished without one.</summary>
     public ushort CloseStatus { get; private set; } = 1006;
 
+    /// <summary>The close reason sent or received, for <c>$disconnect</c>.</summary>
+    public string CloseReason { get; private set; } = "";
+
+    /// <summary>The <c>Host</c> the client connected to: API Gateway's <c>domainName</c>, the start of the callback URL.</summary>
+    public string DomainName { get; internal init; } = "";
+
+    /// <summary>Messages waiting for a backend integration; created by the router at the first one.</summary>
+    internal Routing.InboundQueue? Inbound { get; set; }
+
     /// <summary>Raised once, on the thread that begins the close, so the connection leaves every lookup at once.</summary>
     internal event Action<WebSocketConnection>? Closing;
 
@@ -155,6 +164,7 @@ public sealed partial class WebSocketConnection
         }
 
         CloseStatus = code;
+        CloseReason = reason;
         _closeFrame = WebSocketFrames.Close(code, reason);
         _discardQueued = discardQueued;
         CompleteQueue();
@@ -174,6 +184,7 @@ public sealed partial class WebSocketConnection
     /// <summary>Drops the connection without a close handshake.</summary>
     public void Abort()
     {
+        Inbound?.Abort();
         if (Interlocked.Exchange(ref _state, StateClosed) == StateOpen)
         {
             _discardQueued = true;

@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.WebUtilities;
 using Switchboard.Operations;
 using Switchboard.Routing;
 
@@ -75,21 +76,37 @@ internal sealed class WebSocketConnectionMiddleware(GatewayRuntimeHolder runtime
     {
         var current = runtime.Current;
         current.TryMatchWebSocket(request.Path, out var api, out var stage);
-        var sourceIp = SourceAddresses.Format((context.RemoteEndPoint as IPEndPoint)?.Address);
-        var connection = sessions.Create(api, stage, sourceIp, request.UserAgent, current);
-        var output = context.Transport.Output;
-        if (!await sessions.ConnectAsync(api, connection).ConfigureAwait(false))
+        var handshake = new ConnectContext
         {
-            var body = JsonMessages.Message("Internal server error");
+            Path = request.Path,
+            RawQuery = request.RawQuery,
+            HasQuery = request.HasQuery,
+            Headers = request.Headers,
+            SourceIp = SourceAddresses.Format((context.RemoteEndPoint as IPEndPoint)?.Address),
+            LocalPort = (context.LocalEndPoint as IPEndPoint)?.Port ?? 0,
+            IsHttps = false,
+        };
+        var connection = sessions.Create(api, stage, handshake, current);
+        var output = context.Transport.Output;
+        var connected = await sessions.ConnectAsync(api, connection, handshake).ConfigureAwait(false);
+        if (!connected.IsSuccessStatus)
+        {
+            var (status, body) = ConnectAnswers.Refusal(connected);
             await output.WriteAsync(Encoding.ASCII.GetBytes(
-                $"HTTP/1.1 502 Bad Gateway\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}")).ConfigureAwait(false);
+                $"HTTP/1.1 {status} {ReasonPhrases.GetReasonPhrase(status)}\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}")).ConfigureAwait(false);
             return;
+        }
+
+        var extraHeaders = new StringBuilder();
+        foreach (var (name, value) in ConnectAnswers.ForUpgrade(connected))
+        {
+            extraHeaders.Append(name).Append(": ").Append(value).Append("\r\n");
         }
 
         await sessions.RunAsync(api, connection, async () =>
         {
-            var flushed = await output.WriteAsync(Encoding.ASCII.GetBytes(
-                $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {WebSocketHandshake.ComputeAccept(request.Key)}\r\n\r\n")).ConfigureAwait(false);
+            var flushed = await output.WriteAsync(Encoding.Latin1.GetBytes(
+                $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {WebSocketHandshake.ComputeAccept(request.Key)}\r\n{extraHeaders}\r\n")).ConfigureAwait(false);
             return flushed.IsCompleted ? null : (context.Transport, context.Abort);
         }).ConfigureAwait(false);
     }

@@ -40,15 +40,13 @@ internal sealed class WebSocketEndpoint(WebSocketSessions sessions, GatewayLifec
             return;
         }
 
-        var connection = sessions.Create(
-            api,
-            stage,
-            SourceAddress(http),
-            http.Request.Headers.UserAgent is { Count: > 0 } agent ? agent.ToString() : null,
-            runtime);
-        if (!await sessions.ConnectAsync(api, connection).ConfigureAwait(false))
+        var handshake = Handshake(http);
+        var connection = sessions.Create(api, stage, handshake, runtime);
+        var connected = await sessions.ConnectAsync(api, connection, handshake).ConfigureAwait(false);
+        if (!connected.IsSuccessStatus)
         {
-            await HttpAnswers.JsonAsync(http, StatusCodes.Status502BadGateway, JsonMessages.Message("Internal server error")).ConfigureAwait(false);
+            var (refusal, body) = ConnectAnswers.Refusal(connected);
+            await HttpAnswers.JsonAsync(http, refusal, body).ConfigureAwait(false);
             return;
         }
 
@@ -58,6 +56,11 @@ internal sealed class WebSocketEndpoint(WebSocketSessions sessions, GatewayLifec
             http.Response.Headers.Connection = "Upgrade";
             http.Response.Headers.Upgrade = "websocket";
             http.Response.Headers.SecWebSocketAccept = acceptKey;
+            foreach (var (name, value) in ConnectAnswers.ForUpgrade(connected))
+            {
+                http.Response.Headers.Append(name, value);
+            }
+
             try
             {
                 var stream = await upgrade.UpgradeAsync().ConfigureAwait(false);
@@ -70,7 +73,30 @@ internal sealed class WebSocketEndpoint(WebSocketSessions sessions, GatewayLifec
         }).ConfigureAwait(false);
     }
 
-    private static string SourceAddress(HttpContext http) => SourceAddresses.Format(http.Connection.RemoteIpAddress);
+    /// <summary>The handshake as <see cref="ConnectContext"/>, from Kestrel's parsed request (every header line, in order).</summary>
+    private static ConnectContext Handshake(HttpContext http)
+    {
+        var request = http.Request;
+        var headers = new List<KeyValuePair<string, string>>();
+        foreach (var (name, values) in request.Headers)
+        {
+            foreach (var value in values)
+            {
+                headers.Add(new(name, value ?? ""));
+            }
+        }
+
+        return new ConnectContext
+        {
+            Path = request.Path.Value ?? "",
+            RawQuery = request.QueryString.HasValue ? request.QueryString.Value![1..] : "",
+            HasQuery = request.QueryString.HasValue,
+            Headers = headers,
+            SourceIp = SourceAddresses.Format(http.Connection.RemoteIpAddress),
+            LocalPort = http.Connection.LocalPort,
+            IsHttps = request.IsHttps,
+        };
+    }
 
     private sealed record StreamDuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 }

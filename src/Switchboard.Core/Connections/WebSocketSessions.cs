@@ -1,5 +1,6 @@
 using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
+using Switchboard.Groups;
 using Switchboard.Integrations;
 using Switchboard.Operations;
 using Switchboard.Registry;
@@ -18,35 +19,51 @@ internal sealed partial class WebSocketSessions(
     GatewayMetrics metrics,
     GatewayLifecycle lifecycle,
     IConnectionRegistry registry,
+    GroupMembership groups,
     TimeProvider time,
     ILogger<WebSocketSessions> logger)
 {
-    public WebSocketConnection Create(WebSocketApiRuntime api, string stage, string sourceIp, string? userAgent, GatewayRuntime runtime) =>
-        new(ConnectionIds.New(), api.Name, stage, sourceIp, userAgent, runtime.ConnectionSettings, metrics, time);
+    public WebSocketConnection Create(WebSocketApiRuntime api, string stage, ConnectContext handshake, GatewayRuntime runtime) =>
+        new(ConnectionIds.New(), api.Name, stage, handshake.SourceIp, handshake.UserAgent, runtime.ConnectionSettings, metrics, time)
+        {
+            DomainName = handshake.Host,
+        };
 
-    /// <summary>Runs <c>$connect</c>; false when it failed and the handshake must be refused (502, as API Gateway answers).</summary>
-    public async Task<bool> ConnectAsync(WebSocketApiRuntime api, WebSocketConnection connection)
+    /// <summary>
+    /// Runs <c>$connect</c> before the 101, as API Gateway does: a 2xx answer accepts the handshake (its headers, such as
+    /// <c>Sec-WebSocket-Protocol</c>, go on the 101), any other status refuses it with that status, a failure with 502
+    /// and a timeout with 504. A refused connection leaves no registry row and never existed.
+    /// </summary>
+    public async Task<RouteResult> ConnectAsync(WebSocketApiRuntime api, WebSocketConnection connection, ConnectContext handshake)
     {
         // Tracked from here, so a shutdown that begins while $connect runs waits for this connection (and its
         // registry row) instead of closing the store under it.
         connections.Track(connection);
         if (api.Connect is not { } onConnect)
         {
-            return true;
+            return RouteResult.Ok;
         }
 
+        RouteResult result;
         try
         {
-            await onConnect.InvokeAsync(new RouteInvocation(connection, RouteEventType.Connect, "$connect", default, false)).ConfigureAwait(false);
-            return true;
+            result = await onConnect.Integration.InvokeAsync(
+                new RouteInvocation(connection, RouteEventType.Connect, "$connect", default, false, handshake), CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             LogConnectFailed(logger, ex, api.Name, connection.Stage, connection.Id);
+            result = RouteResult.Failed;
+        }
+
+        if (!result.IsSuccessStatus)
+        {
+            LogConnectRefused(logger, api.Name, connection.Stage, connection.Id, result.Outcome, result.StatusCode);
             await DisconnectAsync(api, connection, runIntegration: false).ConfigureAwait(false);
             connections.Untrack(connection);
-            return false;
         }
+
+        return result;
     }
 
     /// <summary>
@@ -89,17 +106,37 @@ internal sealed partial class WebSocketSessions(
     }
 
     /// <summary>
-    /// <c>$disconnect</c> is best-effort, as in API Gateway; a row the integration did not remove is removed anyway, so
-    /// the registry never keeps a closed connection.
+    /// After the connection's queued backend messages are done: <c>$disconnect</c>, once, best-effort as in API Gateway;
+    /// then its group memberships are forgotten, and a registry row the integration did not remove is removed anyway,
+    /// so the registry never keeps a closed connection.
     /// </summary>
     public async Task DisconnectAsync(WebSocketApiRuntime api, WebSocketConnection connection, bool runIntegration)
     {
+        if (connection.Inbound is { } inbound)
+        {
+            await inbound.CompleteAsync().ConfigureAwait(false);
+        }
+
         try
         {
             if (runIntegration && api.Disconnect is { } onDisconnect)
             {
-                await onDisconnect.InvokeAsync(new RouteInvocation(connection, RouteEventType.Disconnect, "$disconnect", default, false)).ConfigureAwait(false);
+                var result = await onDisconnect.Integration.InvokeAsync(
+                    new RouteInvocation(connection, RouteEventType.Disconnect, "$disconnect", default, false), CancellationToken.None).ConfigureAwait(false);
+                if (result.Outcome != RouteOutcome.Completed)
+                {
+                    LogDisconnectUnanswered(logger, api.Name, connection.Id, result.Outcome);
+                }
             }
+        }
+        catch (Exception ex)
+        {
+            LogDisconnectFailed(logger, ex, api.Name, connection.Id);
+        }
+
+        try
+        {
+            await groups.ForgetAsync(connection).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -131,4 +168,10 @@ internal sealed partial class WebSocketSessions(
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "$disconnect of {Api} failed for connection {ConnectionId}")]
     private static partial void LogDisconnectFailed(ILogger logger, Exception exception, string api, string connectionId);
+
+    [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "$connect of {Api}/{Stage} refused connection {ConnectionId}: {Outcome}, status {Status}")]
+    private static partial void LogConnectRefused(ILogger logger, string api, string stage, string connectionId, RouteOutcome outcome, int status);
+
+    [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "$disconnect of {Api} for connection {ConnectionId} got no answer: {Outcome}")]
+    private static partial void LogDisconnectUnanswered(ILogger logger, string api, string connectionId, RouteOutcome outcome);
 }

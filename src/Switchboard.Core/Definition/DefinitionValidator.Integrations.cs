@@ -1,35 +1,21 @@
-using Switchboard.Integrations;
-using Switchboard.Routing;
+using System.Text.Json.Serialization.Metadata;
+using Switchboard.Integrations.Catalog;
 
 namespace Switchboard.Definition;
 
 public static partial class DefinitionValidator
 {
-    private static void ValidateWebSocketIntegration(string routeKey, IntegrationDefinition integration, string path, DefinitionErrors errors)
+    private static readonly IReadOnlySet<string> NoPathParameters = new HashSet<string>();
+
+    private static void ValidateWebSocketIntegration(string routeKey, IntegrationDefinition integration, string path, GatewayDefinition definition, DefinitionErrors errors)
     {
-        if (!ValidateType(integration, path, errors))
+        var placement = routeKey switch
         {
-            return;
-        }
-
-        var typePath = JsonPath.Property(path, "type");
-        switch (integration.Type)
-        {
-            case IntegrationTypes.RegistrySave when routeKey != DefinitionValues.ConnectRoute:
-                errors.Add(typePath, $"registry.save is only allowed on the {DefinitionValues.ConnectRoute} route, not on '{routeKey}'");
-                break;
-            case IntegrationTypes.RegistryDelete when routeKey != DefinitionValues.DisconnectRoute:
-                errors.Add(typePath, $"registry.delete is only allowed on the {DefinitionValues.DisconnectRoute} route, not on '{routeKey}'");
-                break;
-            case IntegrationTypes.Broadcast when routeKey is DefinitionValues.ConnectRoute or DefinitionValues.DisconnectRoute:
-                errors.Add(typePath, $"broadcast is not allowed on the {routeKey} route, which has no message body to send");
-                break;
-            case IntegrationTypes.Broadcast:
-                ValidateWebSocketBroadcast(integration, path, errors);
-                break;
-        }
-
-        ValidateSettingsBelong(integration, path, isRest: false, errors);
+            DefinitionValues.ConnectRoute => IntegrationPlacement.Connect,
+            DefinitionValues.DisconnectRoute => IntegrationPlacement.Disconnect,
+            _ => IntegrationPlacement.Message,
+        };
+        ValidateIntegration(new IntegrationValidationContext(integration, path, placement, routeKey, definition, NoPathParameters, errors));
     }
 
     private static void ValidateRestIntegration(
@@ -37,168 +23,87 @@ public static partial class DefinitionValidator
         string path,
         IReadOnlySet<string> pathParameters,
         GatewayDefinition definition,
-        DefinitionErrors errors)
+        DefinitionErrors errors) =>
+        ValidateIntegration(new IntegrationValidationContext(integration, path, IntegrationPlacement.Rest, "", definition, pathParameters, errors));
+
+    /// <summary>The type, its placement, its own settings (the factory checks them), then every setting it does not take.</summary>
+    private static void ValidateIntegration(IntegrationValidationContext context)
     {
-        if (!ValidateType(integration, path, errors))
-        {
-            return;
-        }
-
-        if (integration.Type == IntegrationTypes.Broadcast)
-        {
-            ValidateRestBroadcast(integration, path, pathParameters, definition, errors);
-        }
-        else
-        {
-            errors.Add(
-                JsonPath.Property(path, "type"),
-                $"{integration.Type} is only allowed on a WebSocket API's {(integration.Type == IntegrationTypes.RegistrySave ? DefinitionValues.ConnectRoute : DefinitionValues.DisconnectRoute)} route, not on a REST method");
-        }
-
-        ValidateSettingsBelong(integration, path, isRest: true, errors);
-    }
-
-    /// <summary>Whether the type is known; the settings of an unknown type are not checked, as which apply is unknown.</summary>
-    private static bool ValidateType(IntegrationDefinition integration, string path, DefinitionErrors errors)
-    {
-        var typePath = JsonPath.Property(path, "type");
+        var catalog = IntegrationCatalog.Default;
+        var integration = context.Integration;
+        var typePath = context.PathOf("type");
         if (string.IsNullOrEmpty(integration.Type))
         {
-            errors.Add(typePath, $"a type is required; expected one of {OneOf(IntegrationTypes.All)}");
-            return false;
-        }
-
-        if (!IntegrationTypes.All.Contains(integration.Type, StringComparer.Ordinal))
-        {
-            errors.Add(typePath, $"unknown type '{integration.Type}'; expected one of {OneOf(IntegrationTypes.All)}");
-            return false;
-        }
-
-        return true;
-    }
-
-    private static void ValidateWebSocketBroadcast(IntegrationDefinition integration, string path, DefinitionErrors errors)
-    {
-        ValidateBodyPath(integration.Payload, JsonPath.Property(path, "payload"), "a payload", "$request.body.message", errors);
-        ValidateChoice(integration.Recipients, required: false, "recipients", DefinitionValues.Recipients, JsonPath.Property(path, "recipients"), errors);
-
-        if (integration.Secret is not { } secret)
-        {
+            context.Add(typePath, $"a type is required; expected one of {OneOf(catalog.TypeNames)}");
             return;
         }
 
-        var secretPath = JsonPath.Property(path, "secret");
-        ValidateBodyPath(secret.Path, JsonPath.Property(secretPath, "path"), "a path", "$request.body.key", errors);
-
-        var envPath = JsonPath.Property(secretPath, "env");
-        if (string.IsNullOrEmpty(secret.Env))
+        // The settings of an unknown type are not checked, as which apply is unknown.
+        if (catalog.Find(integration.Type) is not { } factory)
         {
-            errors.Add(envPath, "an environment variable name is required; e.g. SWITCHBOARD_BROADCAST_KEY");
-        }
-        else if (char.IsAsciiDigit(secret.Env[0]) || !secret.Env.All(c => char.IsAsciiLetterOrDigit(c) || c == '_'))
-        {
-            errors.Add(envPath, $"invalid environment variable name '{secret.Env}'; expected letters, digits and '_', not starting with a digit");
+            context.Add(typePath, $"unknown type '{integration.Type}'; expected one of {OneOf(catalog.TypeNames)}");
+            return;
         }
 
-        if (secret.Fallback is { Length: 0 })
+        if (factory.CheckPlacement(context.Placement, context.RouteKey) is { } misplaced)
         {
-            errors.Add(
-                JsonPath.Property(secretPath, "fallback"),
-                "an empty fallback is not allowed; leave fallback out to refuse every message while the variable is unset");
-        }
-    }
-
-    private static void ValidateBodyPath(string? value, string path, string what, string example, DefinitionErrors errors)
-    {
-        if (string.IsNullOrEmpty(value))
-        {
-            errors.Add(path, $"{what} is required; e.g. {example}");
-        }
-        else if (!JsonBodyPath.TryParse(value, out _, out var error))
-        {
-            errors.Add(path, error);
-        }
-    }
-
-    private static void ValidateRestBroadcast(
-        IntegrationDefinition integration,
-        string path,
-        IReadOnlySet<string> pathParameters,
-        GatewayDefinition definition,
-        DefinitionErrors errors)
-    {
-        var parametersPath = JsonPath.Property(path, "requestParameters");
-        foreach (var (name, expression) in integration.RequestParameters)
-        {
-            var parameterPath = JsonPath.Property(parametersPath, name);
-            if (name.Length == 0 || !name.All(c => char.IsAsciiLetterOrDigit(c) || c is '_' or '-' or '.'))
-            {
-                errors.Add(parameterPath, $"invalid request parameter name '{name}'; expected letters, digits, '_', '-' and '.'");
-            }
-
-            if (!RequestParameterSource.TryParse(expression, out var source, out var expressionError))
-            {
-                errors.Add(parameterPath, expressionError);
-            }
-            else if (source.Kind == RequestParameterKind.Path && !pathParameters.Contains(source.Name))
-            {
-                var known = pathParameters.Count == 0 ? "the resource path has none" : $"expected one of {OneOf(pathParameters)}";
-                errors.Add(parameterPath, $"unknown path parameter '{source.Name}' in '{expression}'; {known}");
-            }
-        }
-
-        var messagePath = JsonPath.Property(path, "message");
-        if (string.IsNullOrEmpty(integration.Message))
-        {
-            var known = integration.RequestParameters.Count == 0 ? "" : $"; expected one of {OneOf(integration.RequestParameters.Keys)}";
-            errors.Add(messagePath, $"a message is required: the request parameter whose value is sent{known}");
+            context.Add(typePath, misplaced);
         }
         else
         {
-            ValidateParameterName(integration.Message, integration.RequestParameters, messagePath, errors);
+            factory.Validate(context);
         }
 
-        ValidateChoice(
-            integration.MessageFormat, required: false, "messageFormat", DefinitionValues.MessageFormats, JsonPath.Property(path, "messageFormat"), errors);
-        ValidateWebSocketApiReference(integration.WebSocketApi, definition, JsonPath.Property(path, "webSocketApi"), errors);
+        ValidateSettingsBelong(factory, context);
+    }
 
-        if (integration.StageParameter is not null)
+    /// <summary>Reports every setting present that the type does not take at this placement.</summary>
+    private static void ValidateSettingsBelong(IIntegrationFactory factory, IntegrationValidationContext context)
+    {
+        var taken = factory.Settings(context.Placement);
+        var isRest = context.Placement == IntegrationPlacement.Rest;
+        var other = factory.Settings(isRest ? IntegrationPlacement.Message : IntegrationPlacement.Rest);
+        foreach (var setting in SettingsSet(context.Integration))
         {
-            ValidateParameterName(integration.StageParameter, integration.RequestParameters, JsonPath.Property(path, "stageParameter"), errors);
+            if (taken.Contains(setting, StringComparer.Ordinal))
+            {
+                continue;
+            }
+
+            var settingPath = context.PathOf(setting);
+            if (taken.Count == 0 && other.Count == 0)
+            {
+                context.Add(settingPath, $"'{setting}' does not apply to {factory.Type}, which takes no settings");
+            }
+            else if (other.Contains(setting, StringComparer.Ordinal))
+            {
+                var (there, here) = isRest ? ("a WebSocket route", "a REST method") : ("a REST method", "a WebSocket route");
+                context.Add(settingPath, $"'{setting}' applies only to a {factory.Type} on {there}; {here}'s {factory.Type} takes {OneOf(taken)}");
+            }
+            else
+            {
+                context.Add(settingPath, $"'{setting}' does not apply to {factory.Type}; it takes {OneOf(taken)}");
+            }
         }
     }
 
-    private static void ValidateParameterName(string name, IReadOnlyDictionary<string, string> parameters, string path, DefinitionErrors errors)
+    /// <summary>The settings present, read off the model's JSON metadata so a type's new settings need no change here.</summary>
+    private static IEnumerable<string> SettingsSet(IntegrationDefinition integration)
     {
-        if (parameters.ContainsKey(name))
+        var type = (JsonTypeInfo<IntegrationDefinition>)DefinitionJson.Options.GetTypeInfo(typeof(IntegrationDefinition));
+        foreach (var property in type.Properties)
         {
-            return;
-        }
-
-        var known = parameters.Count == 0 ? "requestParameters is empty" : $"expected one of {OneOf(parameters.Keys)}";
-        errors.Add(path, $"'{name}' is not a key of requestParameters; {known}");
-    }
-
-    private static void ValidateWebSocketApiReference(string? name, GatewayDefinition definition, string path, DefinitionErrors errors)
-    {
-        var names = definition.WebSocketApis.Select(api => api.Name).Where(n => !string.IsNullOrWhiteSpace(n)).ToList();
-        if (name is null)
-        {
-            if (definition.WebSocketApis.Count == 0)
+            if (property.Name == "type" || property.Get?.Invoke(integration) is not { } value)
             {
-                errors.Add(path, "broadcast needs a WebSocket API to send to, and none is defined");
+                continue;
             }
-            else if (definition.WebSocketApis.Count > 1)
+
+            if (value is System.Collections.ICollection { Count: 0 })
             {
-                errors.Add(path, $"a webSocketApi is required when there are several WebSocket APIs; expected one of {OneOf(names)}");
+                continue;
             }
-        }
-        else if (!names.Contains(name, StringComparer.Ordinal))
-        {
-            var known = names.Count > 0 ? $"expected one of {OneOf(names)}"
-                : definition.WebSocketApis.Count == 0 ? "none is defined"
-                : "no WebSocket API has a name";
-            errors.Add(path, $"unknown WebSocket API '{name}'; {known}");
+
+            yield return property.Name;
         }
     }
 }

@@ -56,6 +56,7 @@ public static partial class DefinitionValidator
         }
 
         AtLeast(limits.OutboundQueueMessages, 1, JsonPath.Property(path, "outboundQueueMessages"), errors);
+        AtLeast(limits.InboundQueueMessages, 1, JsonPath.Property(path, "inboundQueueMessages"), errors);
         if (AtLeast(limits.OutboundQueueBytes, 1, JsonPath.Property(path, "outboundQueueBytes"), errors)
             && limits.MaxMessageBytes >= 1
             && limits.OutboundQueueBytes < limits.MaxMessageBytes)

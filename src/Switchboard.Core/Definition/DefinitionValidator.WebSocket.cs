@@ -19,7 +19,7 @@ public static partial class DefinitionValidator
             var routesPath = JsonPath.Property(path, "routes");
             foreach (var (routeKey, route) in api.Routes)
             {
-                ValidateRoute(routeKey, route, JsonPath.Property(routesPath, routeKey), errors);
+                ValidateRoute(routeKey, route, JsonPath.Property(routesPath, routeKey), definition, errors);
             }
         }
     }
@@ -37,7 +37,7 @@ public static partial class DefinitionValidator
         }
     }
 
-    private static void ValidateRoute(string routeKey, RouteDefinition route, string path, DefinitionErrors errors)
+    private static void ValidateRoute(string routeKey, RouteDefinition route, string path, GatewayDefinition definition, DefinitionErrors errors)
     {
         if (routeKey.Length == 0)
         {
@@ -48,6 +48,19 @@ public static partial class DefinitionValidator
             errors.Add(
                 path,
                 $"unknown route key '{routeKey}'; keys starting with '$' must be one of {OneOf(DefinitionValues.PredefinedRouteKeys)}");
+        }
+
+        if (route.RouteResponseSelectionExpression is { } responseExpression)
+        {
+            var responsePath = JsonPath.Property(path, "routeResponseSelectionExpression");
+            if (responseExpression != DefinitionValues.DefaultRoute)
+            {
+                errors.Add(responsePath, $"unsupported value '{responseExpression}'; only $default is allowed (two-way route), as in API Gateway");
+            }
+            else if (routeKey == DefinitionValues.DisconnectRoute)
+            {
+                errors.Add(responsePath, "a route response is not allowed on $disconnect: the client is gone");
+            }
         }
 
         var integrationPath = JsonPath.Property(path, "integration");
@@ -62,6 +75,6 @@ public static partial class DefinitionValidator
             return;
         }
 
-        ValidateWebSocketIntegration(routeKey, route.Integration, integrationPath, errors);
+        ValidateWebSocketIntegration(routeKey, route.Integration, integrationPath, definition, errors);
     }
 }

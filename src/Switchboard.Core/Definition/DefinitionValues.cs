@@ -29,13 +29,6 @@ internal static class DefinitionValues
     /// <summary>HTTP verbs a REST method may be declared for; <c>ANY</c> matches every verb, as in API Gateway.</summary>
     public static readonly IReadOnlyList<string> HttpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"];
 
-    /// <summary>Settings of a <c>broadcast</c> on a WebSocket route.</summary>
-    public static readonly IReadOnlyList<string> WebSocketBroadcastSettings = ["payload", "recipients", "secret"];
-
-    /// <summary>Settings of a <c>broadcast</c> on a REST method.</summary>
-    public static readonly IReadOnlyList<string> RestBroadcastSettings =
-        ["requestParameters", "message", "messageFormat", "webSocketApi", "stageParameter"];
-
     /// <summary>URLs the gateway serves itself (CONTRACT section 6); no stage may take them.</summary>
     public static readonly IReadOnlyList<string> ReservedUrls = ["/healthz", "/readyz", "/metrics"];
 }

@@ -24,6 +24,12 @@ public sealed record LimitsDefinition
     /// <summary>Most bytes queued for one connection before it is closed with 1008. Default 1048576 (1 MiB). At least 1.</summary>
     public int OutboundQueueBytes { get; init; } = 1_048_576;
 
+    /// <summary>
+    /// Most messages of one connection waiting for a <c>lambda</c> or <c>http</c> integration (they are handled one at a
+    /// time, in order); when full, the server stops reading that socket until one is done. Default 16. At least 1.
+    /// </summary>
+    public int InboundQueueMessages { get; init; } = 16;
+
     /// <summary><c>accept</c> (binary frames are routed like non-JSON text, to <c>$default</c>) or <c>reject</c> (close 1003, as API Gateway). Default <c>accept</c>.</summary>
     public string BinaryFrames { get; init; } = "accept";
 

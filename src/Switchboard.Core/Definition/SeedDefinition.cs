@@ -26,13 +26,13 @@ public static class SeedDefinition
                 Stages = Stages(),
                 Routes = new Dictionary<string, RouteDefinition>
                 {
-                    [DefinitionValues.ConnectRoute] = new() { Integration = new() { Type = IntegrationTypes.RegistrySave } },
-                    [DefinitionValues.DisconnectRoute] = new() { Integration = new() { Type = IntegrationTypes.RegistryDelete } },
+                    [DefinitionValues.ConnectRoute] = new() { Integration = new() { Type = "registry.save" } },
+                    [DefinitionValues.DisconnectRoute] = new() { Integration = new() { Type = "registry.delete" } },
                     ["onMessage"] = new()
                     {
                         Integration = new()
                         {
-                            Type = IntegrationTypes.Broadcast,
+                            Type = "broadcast",
                             Payload = "$request.body.message",
                             Recipients = DefinitionValues.RecipientsOthers,
                             Secret = new()
@@ -66,7 +66,7 @@ public static class SeedDefinition
                                 ApiKeyRequired = true,
                                 Integration = new()
                                 {
-                                    Type = IntegrationTypes.Broadcast,
+                                    Type = "broadcast",
 
                                     // The seed's mapping template: {"programId": "$input.params('progId')", ...}.
                                     RequestParameters = new Dictionary<string, string>

@@ -41,4 +41,10 @@ public sealed record RouteDefinition
 {
     /// <summary>What the route does. Optional for <c>$connect</c> and <c>$disconnect</c>; required for every other route.</summary>
     public IntegrationDefinition? Integration { get; init; }
+
+    /// <summary>
+    /// <c>$default</c> makes the route two-way: the <c>body</c> of the integration's result (when not empty) goes back
+    /// to the sender. Optional; default none (one-way, as in API Gateway). Not allowed on <c>$disconnect</c>.
+    /// </summary>
+    public string? RouteResponseSelectionExpression { get; init; }
 }

@@ -16,6 +16,18 @@ public interface IMessageDelivery
     /// </summary>
     ValueTask<int> BroadcastAsync(string api, string stage, ReadOnlyMemory<byte> frame, string? exceptConnectionId, CancellationToken cancellationToken = default);
 
+    /// <summary>
+    /// Queues <paramref name="frame"/> for every member of a group of the API and stage but
+    /// <paramref name="exceptConnectionId"/>; returns how many it was handed to. Never waits for a recipient.
+    /// </summary>
+    ValueTask<int> SendToGroupAsync(string api, string stage, string group, ReadOnlyMemory<byte> frame, string? exceptConnectionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Puts an open connection of the API and stage in a group; false when there is no such open connection.</summary>
+    ValueTask<bool> AddToGroupAsync(string api, string stage, string group, string connectionId, CancellationToken cancellationToken = default);
+
+    /// <summary>Takes a connection out of a group; harmless when it is not a member or gone.</summary>
+    ValueTask RemoveFromGroupAsync(string api, string stage, string group, string connectionId, CancellationToken cancellationToken = default);
+
     /// <summary>Closes one connection with <paramref name="closeCode"/>; false when it is not open.</summary>
     ValueTask<bool> CloseAsync(string api, string stage, string connectionId, ushort closeCode, string reason, CancellationToken cancellationToken = default);
 }

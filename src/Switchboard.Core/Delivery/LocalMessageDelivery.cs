@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using Switchboard.Connections;
 using Switchboard.Operations;
 
@@ -25,14 +26,42 @@ public sealed class LocalMessageDelivery(ConnectionTable connections, GatewayMet
     public ValueTask<int> BroadcastAsync(string api, string stage, ReadOnlyMemory<byte> frame, string? exceptConnectionId, CancellationToken cancellationToken = default)
     {
         metrics.Broadcast();
-        var map = connections.StageMap(api, stage);
-        if (map is null)
+        return ValueTask.FromResult(HandOut(connections.StageMap(api, stage), frame, exceptConnectionId));
+    }
+
+    public ValueTask<int> SendToGroupAsync(string api, string stage, string group, ReadOnlyMemory<byte> frame, string? exceptConnectionId, CancellationToken cancellationToken = default)
+    {
+        metrics.Broadcast();
+        return ValueTask.FromResult(HandOut(connections.GroupMap(api, stage, group), frame, exceptConnectionId));
+    }
+
+    public ValueTask<bool> AddToGroupAsync(string api, string stage, string group, string connectionId, CancellationToken cancellationToken = default)
+    {
+        var connection = Find(api, stage, connectionId);
+        return ValueTask.FromResult(connection is not null && connections.Join(connection, group));
+    }
+
+    public ValueTask RemoveFromGroupAsync(string api, string stage, string group, string connectionId, CancellationToken cancellationToken = default)
+    {
+        if (connections.Find(connectionId) is { } connection && connection.Api == api && connection.Stage == stage)
         {
-            return ValueTask.FromResult(0);
+            connections.Leave(connection, group);
         }
 
-        // One shared frame, one enqueue per recipient, no await: a recipient with a full queue is closed by TryEnqueue
-        // and skipped, and nobody waits for it.
+        return ValueTask.CompletedTask;
+    }
+
+    /// <summary>
+    /// One shared frame, one enqueue per recipient, no await: a recipient with a full queue is closed by TryEnqueue
+    /// and skipped, and nobody waits for it.
+    /// </summary>
+    private static int HandOut(ConcurrentDictionary<string, WebSocketConnection>? map, ReadOnlyMemory<byte> frame, string? exceptConnectionId)
+    {
+        if (map is null)
+        {
+            return 0;
+        }
+
         var handed = 0;
         foreach (var pair in map)
         {
@@ -47,7 +76,7 @@ public sealed class LocalMessageDelivery(ConnectionTable connections, GatewayMet
             }
         }
 
-        return ValueTask.FromResult(handed);
+        return handed;
     }
 
     public ValueTask<bool> CloseAsync(string api, string stage, string connectionId, ushort closeCode, string reason, CancellationToken cancellationToken = default)

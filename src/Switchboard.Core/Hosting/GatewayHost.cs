@@ -8,6 +8,9 @@ using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Connections;
 using Switchboard.Delivery;
+using Switchboard.Groups;
+using Switchboard.Integrations.Backend;
+using Switchboard.Integrations.Catalog;
 using Switchboard.Management;
 using Switchboard.Operations;
 using Switchboard.Registry;
@@ -18,7 +21,7 @@ namespace Switchboard.Hosting;
 
 /// <summary>
 /// Builds and starts a gateway process on Kestrel. The store is plugged in by the caller (the <c>addStore</c> callback of <see cref="Create"/>
-/// registers <see cref="IConnectionRegistry"/> and <see cref="Auth.IApiKeyStore"/>), so the core never references SQLite
+/// registers <see cref="IConnectionRegistry"/>, <see cref="Auth.IApiKeyStore"/> and <see cref="IGroupStore"/>), so the core never references SQLite
 /// or Redis.
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
@@ -83,18 +86,26 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddSingleton<GatewayLifecycle>();
         services.AddSingleton<ConnectionTable>();
         services.AddSingleton<IMessageDelivery, LocalMessageDelivery>();
-        services.AddSingleton(provider => new GatewayRuntimeBuilder(
+        services.AddSingleton<GroupMembership>();
+        services.AddSingleton<BackendClient>();
+        services.AddSingleton(IntegrationCatalog.Default);
+        services.AddSingleton(provider => new IntegrationServices(
             provider.GetRequiredService<IMessageDelivery>(),
             provider.GetRequiredService<IConnectionRegistry>(),
+            provider.GetRequiredService<GroupMembership>(),
             provider.GetRequiredService<NodeIdentity>(),
+            provider.GetRequiredService<BackendClient>(),
             options.Environment,
-            provider.GetRequiredService<ILogger<GatewayRuntimeBuilder>>()));
+            provider.GetRequiredService<TimeProvider>(),
+            provider.GetRequiredService<ILoggerFactory>()));
+        services.AddSingleton<GatewayRuntimeBuilder>();
         services.AddSingleton(provider => new GatewayRuntimeHolder(provider.GetRequiredService<GatewayRuntimeBuilder>().Build(options.Definition)));
         services.AddSingleton<MessageRouter>();
         services.AddSingleton<WebSocketSessions>();
         services.AddSingleton<WebSocketConnectionMiddleware>();
         services.AddSingleton<WebSocketEndpoint>();
         services.AddSingleton<ConnectionsEndpoint>();
+        services.AddSingleton<StageEndpoint>();
         services.AddSingleton<RestEndpoint>();
         services.AddSingleton<GatewayRequestHandler>();
         services.AddSingleton<ConnectionSweeper>();
@@ -123,12 +134,18 @@ public sealed class GatewayHost : IAsyncDisposable
         node.SetDefault($"{Dns.GetHostName()}:{(first is null ? 0 : new Uri(first).Port)}");
         var registry = _app.Services.GetRequiredService<IConnectionRegistry>();
         var removed = await registry.RemoveStaleAsync(node.NodeId, node.RunId, cancellationToken).ConfigureAwait(false);
+        var removedMemberships = await _app.Services.GetRequiredService<IGroupStore>().RemoveStaleAsync(node.NodeId, node.RunId, cancellationToken).ConfigureAwait(false);
         _app.Services.GetRequiredService<GatewayLifecycle>().StartAccepting();
 
         var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard");
         if (removed > 0)
         {
             logger.LogInformation("Removed {Count} connections an earlier run of node {NodeId} left in the registry", removed, node.NodeId);
+        }
+
+        if (removedMemberships > 0)
+        {
+            logger.LogInformation("Removed {Count} group memberships an earlier run of node {NodeId} left in the store", removedMemberships, node.NodeId);
         }
     }
 

@@ -17,11 +17,14 @@ internal sealed class GatewayRequestHandler(
     GatewayRuntimeHolder runtime,
     WebSocketEndpoint webSockets,
     ConnectionsEndpoint management,
+    StageEndpoint stageManagement,
     RestEndpoint rest,
     IConnectionRegistry registry,
     GatewayMetrics metrics)
 {
     private const string ConnectionsSegment = "/@connections/";
+    private const string StageConnectionsSuffix = "/@connections";
+    private const string GroupsSegment = "/@groups/";
 
     public Task HandleAsync(HttpContext http)
     {
@@ -53,6 +56,21 @@ internal sealed class GatewayRequestHandler(
 
             return HttpAnswers.JsonAsync(http, StatusCodes.Status404NotFound, JsonMessages.Message(
                 $"no WebSocket stage at '{path[..at]}'; the callback URL is http://HOST:PORT/{{stage}}"));
+        }
+
+        if (path.EndsWith(StageConnectionsSuffix, StringComparison.Ordinal))
+        {
+            var stagePath = path[..^StageConnectionsSuffix.Length];
+            if (current.TryMatchWebSocket(stagePath, out api, out stage))
+            {
+                return stageManagement.BroadcastAsync(http, api, stage, current);
+            }
+        }
+
+        var groupsAt = path.IndexOf(GroupsSegment, StringComparison.Ordinal);
+        if (groupsAt >= 0 && current.TryMatchWebSocket(path[..groupsAt], out api, out stage))
+        {
+            return stageManagement.GroupsAsync(http, api, stage, path[(groupsAt + GroupsSegment.Length)..], current);
         }
 
         if (current.TryMatchRest(path, out var restApi, out stage, out var resourcePath))

@@ -10,17 +10,31 @@ public enum RouteEventType
     Disconnect,
 }
 
-/// <summary>One event for a route's integration. <see cref="Message"/> is valid only until the integration's task completes.</summary>
+/// <summary>
+/// One event for a route's integration. <see cref="Message"/> is valid only until the integration's task completes.
+/// <see cref="Handshake"/> is set for <c>$connect</c> only.
+/// </summary>
 public readonly record struct RouteInvocation(
     WebSocketConnection Connection,
     RouteEventType EventType,
     string RouteKey,
     ReadOnlyMemory<byte> Message,
-    bool IsText);
+    bool IsText,
+    ConnectContext? Handshake = null);
 
 /// <summary>What a WebSocket route does. Implementations are created once per definition and shared by every connection.</summary>
 public interface IRouteIntegration
 {
-    /// <summary>Handles one event. An exception makes the gateway answer the caller with API Gateway's Internal server error frame.</summary>
-    ValueTask InvokeAsync(RouteInvocation invocation);
+    /// <summary>
+    /// True for work done in this process that never waits on anything slow (the built-in types): the receive loop
+    /// runs it itself. False for calls out of the process (<c>lambda</c>, <c>http</c>): those run from the connection's
+    /// bounded inbound queue, so the socket keeps being read (pings, close) while the backend works.
+    /// </summary>
+    bool RunsInline { get; }
+
+    /// <summary>
+    /// Handles one event and says how it went. <paramref name="cancellationToken"/> fires at the integration's timeout;
+    /// an exception is treated as <see cref="RouteResult.Failed"/>.
+    /// </summary>
+    ValueTask<RouteResult> InvokeAsync(RouteInvocation invocation, CancellationToken cancellationToken);
 }

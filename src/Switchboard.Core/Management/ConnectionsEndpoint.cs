@@ -11,21 +11,16 @@ namespace Switchboard.Management;
 
 /// <summary>
 /// The <c>@connections</c> management API (AWS ApiGatewayManagementApi): POST sends to a connection, GET describes it,
-/// DELETE closes it. Shapes and errors as CONTRACT section 4 and the AWS service model give them, so the AWS CLI and
+/// DELETE closes it. Shapes and errors as the AWS service model gives them (docs/integrations.md), so the AWS CLI and
 /// SDKs work against <c>http://HOST:PORT/{stage}</c>.
 /// </summary>
 internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageDelivery delivery, GatewayMetrics metrics)
 {
-    private const string Gone = "GoneException";
-
     public async Task HandleAsync(HttpContext http, WebSocketApiRuntime api, string stage, string connectionId, GatewayRuntime runtime)
     {
         metrics.ManagementRequest();
-        if (http.Connection.RemoteIpAddress is not { } remote || !System.Net.IPAddress.IsLoopback(remote))
+        if (!await ManagementRequests.CheckAccessAsync(http).ConfigureAwait(false))
         {
-            // Until request signing (SigV4) is configured, only processes on this machine may manage connections.
-            await HttpAnswers.JsonAsync(http, StatusCodes.Status403Forbidden, JsonMessages.Message(
-                "Forbidden: the @connections API answers only loopback clients until SigV4 credentials are supported"), "ForbiddenException").ConfigureAwait(false);
             return;
         }
 
@@ -60,11 +55,9 @@ internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageD
 
     private async Task PostAsync(HttpContext http, WebSocketApiRuntime api, string stage, string connectionId, int maxMessageBytes)
     {
-        var body = await ReadBodyAsync(http.Request, maxMessageBytes).ConfigureAwait(false);
+        var body = await ManagementRequests.ReadBodyAsync(http, maxMessageBytes).ConfigureAwait(false);
         if (body is null)
         {
-            await HttpAnswers.JsonAsync(http, StatusCodes.Status413PayloadTooLarge, JsonMessages.Message(
-                $"Request body exceeds the message limit of {maxMessageBytes} bytes (limits.maxMessageBytes)"), "PayloadTooLargeException").ConfigureAwait(false);
             return;
         }
 
@@ -74,8 +67,7 @@ internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageD
             return;
         }
 
-        // One frame, text when the bytes are valid UTF-8 and binary otherwise (CONTRACT section 4).
-        var frame = WebSocketFrames.Build(Utf8.IsValid(body) ? WebSocketOpcode.Text : WebSocketOpcode.Binary, body);
+        var frame = ManagementRequests.FrameOf(body);
         switch (await delivery.SendAsync(api.Name, stage, connectionId, frame).ConfigureAwait(false))
         {
             case SendOutcome.Queued:
@@ -122,37 +114,7 @@ internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageD
         await http.Response.Body.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
     }
 
-    private static Task GoneAsync(HttpContext http) =>
-        HttpAnswers.JsonAsync(http, StatusCodes.Status410Gone, JsonMessages.Message("Gone: no open connection with this id on this stage"), Gone);
+    private static Task GoneAsync(HttpContext http) => ManagementRequests.GoneAsync(http);
 
     private static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
-
-    /// <summary>The body, or null when it is longer than <paramref name="limit"/>.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request, int limit)
-    {
-        if (request.ContentLength > limit)
-        {
-            return null;
-        }
-
-        var reader = request.BodyReader;
-        while (true)
-        {
-            var result = await reader.ReadAsync().ConfigureAwait(false);
-            if (result.Buffer.Length > limit)
-            {
-                reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-                return null;
-            }
-
-            if (result.IsCompleted)
-            {
-                var body = result.Buffer.ToArray();
-                reader.AdvanceTo(result.Buffer.End);
-                return body;
-            }
-
-            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
-        }
-    }
 }

@@ -11,7 +11,7 @@ internal static class HttpAnswers
         http.Response.ContentType = "application/json";
         if (errorType is not null)
         {
-            // AWS SDKs read the error's type from this header (reference section 4.3).
+            // AWS SDKs read the error's type from this header.
             http.Response.Headers["x-amzn-ErrorType"] = errorType;
         }
 

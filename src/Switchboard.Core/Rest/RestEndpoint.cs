@@ -14,6 +14,9 @@ internal sealed partial class RestEndpoint(IApiKeyStore apiKeys, GatewayMetrics 
 {
     public const string ApiKeyHeader = "x-api-key";
 
+    /// <summary>API Gateway's REST payload limit (10 MB).</summary>
+    public const int MaxBodyBytes = 10 * 1024 * 1024;
+
     public async Task HandleAsync(HttpContext http, RestApiRuntime api, string stage, string resourcePath)
     {
         metrics.RestRequest();
@@ -39,11 +42,21 @@ internal sealed partial class RestEndpoint(IApiKeyStore apiKeys, GatewayMetrics 
             return;
         }
 
+        var body = await ReadBodyAsync(http.Request).ConfigureAwait(false);
+        if (body is null)
+        {
+            await HttpAnswers.JsonAsync(http, StatusCodes.Status413PayloadTooLarge, JsonMessages.Message(
+                $"Request body exceeds {MaxBodyBytes} bytes, API Gateway's payload limit"), "PayloadTooLargeException").ConfigureAwait(false);
+            return;
+        }
+
         RestResult result;
         try
         {
-            var parameters = new HttpRequestParameters(http.Request, pathParameters, api.Stages[stage]);
-            result = await method.Integration.InvokeAsync(new RestInvocation(http, stage, parameters)).ConfigureAwait(false);
+            var stageDefinition = api.Stages[stage];
+            var parameters = new HttpRequestParameters(http.Request, pathParameters, stageDefinition);
+            var invocation = new RestInvocation(http, stage, resource.Path.Path, pathParameters, stageDefinition.Variables, parameters, body);
+            result = await method.Integration.InvokeAsync(invocation, http.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
@@ -51,7 +64,57 @@ internal sealed partial class RestEndpoint(IApiKeyStore apiKeys, GatewayMetrics 
             result = new RestResult(StatusCodes.Status500InternalServerError, JsonMessages.Message("Internal server error"));
         }
 
-        await HttpAnswers.JsonAsync(http, result.StatusCode, result.JsonBody).ConfigureAwait(false);
+        await WriteAsync(http, result).ConfigureAwait(false);
+    }
+
+    private static async Task WriteAsync(HttpContext http, RestResult result)
+    {
+        if (result.Headers is { } headers)
+        {
+            foreach (var (name, value) in headers)
+            {
+                http.Response.Headers.Append(name, value);
+            }
+        }
+
+        if (result.RawBody is not { } raw)
+        {
+            await HttpAnswers.JsonAsync(http, result.StatusCode, result.Body, result.ErrorType).ConfigureAwait(false);
+            return;
+        }
+
+        http.Response.StatusCode = result.StatusCode;
+        http.Response.ContentType = result.ContentType;
+        await http.Response.Body.WriteAsync(raw).ConfigureAwait(false);
+    }
+
+    /// <summary>The request body, or null when it is over <see cref="MaxBodyBytes"/>.</summary>
+    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request)
+    {
+        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
+        {
+            return [];
+        }
+
+        if (request.ContentLength > MaxBodyBytes)
+        {
+            return null;
+        }
+
+        using var buffer = new MemoryStream();
+        var chunk = new byte[16 * 1024];
+        int read;
+        while ((read = await request.Body.ReadAsync(chunk).ConfigureAwait(false)) > 0)
+        {
+            if (buffer.Length + read > MaxBodyBytes)
+            {
+                return null;
+            }
+
+            buffer.Write(chunk, 0, read);
+        }
+
+        return buffer.ToArray();
     }
 
     private async Task<bool> HasValidKeyAsync(HttpContext http)

@@ -5,13 +5,14 @@ namespace Switchboard.Routing;
 
 /// <summary>
 /// The error frames API Gateway sends to the caller, byte for byte: a space after <c>"message":</c>, none after
-/// <c>"connectionId":</c> or <c>"requestId":</c> (reference section 1.5). Ids are <c>[A-Za-z0-9_-]</c>, so need no escaping.
+/// <c>"connectionId":</c> or <c>"requestId":</c> (as captured from API Gateway; docs/integrations.md). Ids are <c>[A-Za-z0-9_-]</c>, so need no escaping.
 /// </summary>
 internal static class ErrorFrames
 {
     public const string Forbidden = "Forbidden";
     public const string BadRequestBody = "Bad request body";
     public const string InternalServerError = "Internal server error";
+    public const string EndpointTimedOut = "Endpoint request timed out";
 
     public static string Text(string message, string connectionId, string requestId) =>
         $"{{\"message\": \"{message}\", \"connectionId\":\"{connectionId}\", \"requestId\":\"{requestId}\"}}";

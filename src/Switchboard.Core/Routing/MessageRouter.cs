@@ -6,30 +6,69 @@ namespace Switchboard.Routing;
 
 /// <summary>
 /// Routes each message of a connection: route selection on the current <see cref="GatewayRuntime"/> snapshot (read
-/// once, without a lock), then the route's integration. Errors become API Gateway's error frames to the sender only.
+/// once, without a lock), then the route's integration, inline for the built-in types or through the connection's
+/// <see cref="InboundQueue"/> for backends, so that one connection's messages reach integrations in order. Outcomes
+/// become what API Gateway sends the sender: error frames, or the body on a two-way route.
 /// </summary>
 internal sealed partial class MessageRouter(GatewayRuntimeHolder runtime, ILogger<MessageRouter> logger) : IMessageHandler
 {
     public async ValueTask OnMessageAsync(WebSocketConnection connection, ReadOnlyMemory<byte> message, bool isText)
     {
-        var routeKey = "";
+        var current = runtime.Current;
+        if (!current.WebSocketApis.TryGetValue(connection.Api, out var api) || !api.TrySelect(message.Span, isText, out var route))
+        {
+            // No matching route and no $default: API Gateway's Forbidden frame; the socket stays open.
+            connection.TryEnqueue(ErrorFrames.Frame(ErrorFrames.Forbidden, connection.Id, ConnectionIds.New()));
+            return;
+        }
+
+        var inbound = connection.Inbound;
+        if (route.Integration.RunsInline && (inbound is null || inbound.IsIdle))
+        {
+            await InvokeAsync(connection, route, message, isText, CancellationToken.None).ConfigureAwait(false);
+            return;
+        }
+
+        if (inbound is null)
+        {
+            connection.Inbound = inbound = new InboundQueue(
+                current.Limits.InboundQueueMessages,
+                entry => InvokeAsync(connection, entry.Route, entry.Message, entry.IsText, connection.Inbound!.Cancelled).AsTask());
+        }
+
+        // Waits while the queue is full: the receive loop stops reading and TCP pushes back on the client.
+        await inbound.EnqueueAsync(route, message, isText, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>Runs one message through its route's integration and answers the sender as API Gateway would. Never throws.</summary>
+    private async ValueTask InvokeAsync(WebSocketConnection connection, RouteRuntime route, ReadOnlyMemory<byte> message, bool isText, CancellationToken cancellationToken)
+    {
+        RouteResult result;
         try
         {
-            if (!runtime.Current.WebSocketApis.TryGetValue(connection.Api, out var api)
-                || !api.TrySelect(message.Span, isText, out routeKey, out var integration))
-            {
-                // No matching route and no $default: API Gateway's Forbidden frame; the socket stays open.
-                connection.TryEnqueue(ErrorFrames.Frame(ErrorFrames.Forbidden, connection.Id, ConnectionIds.New()));
-                return;
-            }
-
-            await integration.InvokeAsync(new RouteInvocation(connection, RouteEventType.Message, routeKey, message, isText)).ConfigureAwait(false);
+            result = await route.Integration.InvokeAsync(
+                new RouteInvocation(connection, RouteEventType.Message, route.Key, message, isText), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception ex)
         {
             var requestId = ConnectionIds.New();
-            LogIntegrationFailed(logger, ex, connection.Api, routeKey, connection.Id, requestId);
+            LogIntegrationFailed(logger, ex, connection.Api, route.Key, connection.Id, requestId);
             connection.TryEnqueue(ErrorFrames.Frame(ErrorFrames.InternalServerError, connection.Id, requestId));
+            return;
+        }
+
+        switch (result.Outcome)
+        {
+            case RouteOutcome.Failed:
+                connection.TryEnqueue(ErrorFrames.Frame(ErrorFrames.InternalServerError, connection.Id, ConnectionIds.New()));
+                break;
+            case RouteOutcome.TimedOut:
+                connection.TryEnqueue(ErrorFrames.Frame(ErrorFrames.EndpointTimedOut, connection.Id, ConnectionIds.New()));
+                break;
+            case RouteOutcome.Completed when route.TwoWay && !string.IsNullOrEmpty(result.Body):
+                // A route response sends the result's body whatever its status, as API Gateway's $default route response does.
+                connection.TryEnqueue(WebSocketFrames.Text(System.Text.Encoding.UTF8.GetBytes(result.Body)));
+                break;
         }
     }
 

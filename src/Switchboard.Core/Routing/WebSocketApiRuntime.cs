@@ -3,24 +3,27 @@ using Switchboard.Integrations;
 
 namespace Switchboard.Routing;
 
+/// <summary>A route compiled: its key, its integration, and whether the integration's answer goes back to the sender.</summary>
+internal sealed record RouteRuntime(string Key, IRouteIntegration Integration, bool TwoWay);
+
 /// <summary>A WebSocket API compiled for the message path: its stages, its selector and its routes' integrations.</summary>
 internal sealed class WebSocketApiRuntime
 {
     // Longer values cannot be a route key worth decoding on the stack; they fall through to $default.
     private const int MaxStackKeyBytes = 512;
 
-    private readonly Dictionary<string, IRouteIntegration> _routes;
-    private readonly Dictionary<string, IRouteIntegration>.AlternateLookup<ReadOnlySpan<char>> _routesBySpan;
+    private readonly Dictionary<string, RouteRuntime> _routes;
+    private readonly Dictionary<string, RouteRuntime>.AlternateLookup<ReadOnlySpan<char>> _routesBySpan;
 
     public WebSocketApiRuntime(
         string name,
         string basePath,
         IReadOnlySet<string> stages,
         RouteSelectionExpression selector,
-        Dictionary<string, IRouteIntegration> routes,
-        IRouteIntegration? connect,
-        IRouteIntegration? disconnect,
-        IRouteIntegration? defaultRoute)
+        Dictionary<string, RouteRuntime> routes,
+        RouteRuntime? connect,
+        RouteRuntime? disconnect,
+        RouteRuntime? defaultRoute)
     {
         Name = name;
         BasePath = basePath;
@@ -35,38 +38,39 @@ internal sealed class WebSocketApiRuntime
 
     public string Name { get; }
 
+    /// <summary>The <c>apiId</c> in events (<see cref="ApiIds"/>).</summary>
+    public string ApiId => ApiIds.For(Name);
+
     public string BasePath { get; }
 
     public IReadOnlySet<string> Stages { get; }
 
     public RouteSelectionExpression Selector { get; }
 
-    public IRouteIntegration? Connect { get; }
+    public RouteRuntime? Connect { get; }
 
-    public IRouteIntegration? Disconnect { get; }
+    public RouteRuntime? Disconnect { get; }
 
-    public IRouteIntegration? Default { get; }
+    public RouteRuntime? Default { get; }
 
     /// <summary>
     /// Picks the route for a message as API Gateway does: the route whose key equals the evaluated expression exactly,
     /// else <c>$default</c> (also for binary and non-JSON messages). False when neither exists.
     /// </summary>
-    public bool TrySelect(ReadOnlySpan<byte> message, bool isText, out string routeKey, out IRouteIntegration integration)
+    public bool TrySelect(ReadOnlySpan<byte> message, bool isText, out RouteRuntime route)
     {
-        if (isText && TryMatch(message, out routeKey, out integration!))
+        if (isText && TryMatch(message, out route!))
         {
             return true;
         }
 
-        routeKey = "$default";
-        integration = Default!;
+        route = Default!;
         return Default is not null;
     }
 
-    private bool TryMatch(ReadOnlySpan<byte> message, out string routeKey, out IRouteIntegration? integration)
+    private bool TryMatch(ReadOnlySpan<byte> message, out RouteRuntime? route)
     {
-        routeKey = "";
-        integration = null;
+        route = null;
         if (Selector.SinglePath is { } path)
         {
             // Fast path: one variable, looked up without allocating a string for the key.
@@ -83,22 +87,10 @@ internal sealed class WebSocketApiRuntime
             }
 
             Span<char> chars = stackalloc char[MaxStackKeyBytes];
-            if (!Encoding.UTF8.TryGetChars(value, chars, out var length)
-                || !_routesBySpan.TryGetValue(chars[..length], out var actualKey, out integration))
-            {
-                return false;
-            }
-
-            routeKey = actualKey;
-            return true;
+            return Encoding.UTF8.TryGetChars(value, chars, out var length)
+                && _routesBySpan.TryGetValue(chars[..length], out route);
         }
 
-        if (!Selector.TryEvaluate(message, out var key) || !_routes.TryGetValue(key, out integration))
-        {
-            return false;
-        }
-
-        routeKey = key;
-        return true;
+        return Selector.TryEvaluate(message, out var key) && _routes.TryGetValue(key, out route);
     }
 }

@@ -2,6 +2,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
 using Switchboard.Auth;
 using Switchboard.Cli;
+using Switchboard.Groups;
 using Switchboard.Registry;
 using Switchboard.Sqlite;
 
@@ -20,13 +21,14 @@ internal sealed class StoreFactory : IAsyncDisposable
         _ => null,
     };
 
-    /// <summary>Registers the registry and key store for a server.</summary>
+    /// <summary>Registers the registry, key store and group store for a server.</summary>
     public void AddTo(IServiceCollection services, StoreChoice choice)
     {
         if (choice.Kind == "memory")
         {
             services.AddSingleton<IConnectionRegistry, InMemoryConnectionRegistry>();
             services.AddSingleton<IApiKeyStore, InMemoryApiKeyStore>();
+            services.AddSingleton<IGroupStore, InMemoryGroupStore>();
             return;
         }
 
@@ -34,6 +36,7 @@ internal sealed class StoreFactory : IAsyncDisposable
         services.AddSingleton<IConnectionRegistry>(provider => new SqliteConnectionRegistry(
             database, provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SqliteConnectionRegistry>>()));
         services.AddSingleton<IApiKeyStore>(_ => new SqliteApiKeyStore(database));
+        services.AddSingleton<IGroupStore>(_ => new SqliteGroupStore(database));
     }
 
     public IApiKeyStore OpenKeys(StoreChoice choice) => new SqliteApiKeyStore(Database(choice));

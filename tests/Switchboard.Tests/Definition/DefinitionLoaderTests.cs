@@ -10,7 +10,7 @@ public sealed class DefinitionLoaderTests
     private const string Get = "$.restApis[0].resources['/receiver'].methods.GET";
 
     private const string IntegrationProperties =
-        "type, payload, recipients, secret, requestParameters, message, messageFormat, webSocketApi, stageParameter";
+        "type, endpoint, function, sign, uri, timeoutMilliseconds, maxConcurrency, requestTemplates, payload, recipients, secret, requestParameters, message, messageFormat, webSocketApi, stageParameter, group";
 
     private static string SeedJson => SeedDefinition.ToJson(SeedDefinition.Create());
 
@@ -21,10 +21,10 @@ public sealed class DefinitionLoaderTests
     [InlineData(Ws + ".Name", "\"Chat\"", F + Ws + ".Name: unknown property 'Name'; expected one of: name, basePath, routeSelectionExpression, stages, routes")]
     [InlineData("$.limts", "{}", F + "$.limts: unknown property 'limts'; expected one of: webSocketApis, restApis, usagePlans, defaultUsagePlan, limits")]
     [InlineData("$.limits.maxMessageByte", "1", F + "$.limits.maxMessageByte: unknown property 'maxMessageByte'; expected one of: maxMessageBytes, idleTimeoutSeconds, "
-        + "maxConnectionLifetimeSeconds, keepAliveIntervalSeconds, outboundQueueMessages, outboundQueueBytes, binaryFrames, shutdownDrainSeconds")]
+        + "maxConnectionLifetimeSeconds, keepAliveIntervalSeconds, outboundQueueMessages, outboundQueueBytes, inboundQueueMessages, binaryFrames, shutdownDrainSeconds")]
     [InlineData(OnMessage + ".secret.value", "\"1234\"", F + OnMessage + ".secret.value: unknown property 'value'; expected one of: path, env, fallback")]
     [InlineData(Ws + ".stages.dev.vars", "{}", F + Ws + ".stages.dev.vars: unknown property 'vars'; expected one of: variables")]
-    [InlineData(Ws + ".routes.onMessage['integration type']", "\"x\"", F + Ws + ".routes.onMessage['integration type']: unknown property 'integration type'; expected one of: integration")]
+    [InlineData(Ws + ".routes.onMessage['integration type']", "\"x\"", F + Ws + ".routes.onMessage['integration type']: unknown property 'integration type'; expected one of: integration, routeResponseSelectionExpression")]
     [InlineData(Get + ".apiKey", "true", F + Get + ".apiKey: unknown property 'apiKey'; expected one of: apiKeyRequired, integration")]
     [InlineData("$.usagePlans[0].quota.periods", "\"DAY\"", F + "$.usagePlans[0].quota.periods: unknown property 'periods'; expected one of: limit, offset, period")]
     public void UnknownProperty_IsReportedWithItsPathAndTheExpectedNames(string path, string value, string expected)
@@ -247,7 +247,7 @@ public sealed class DefinitionLoaderTests
                 "broken.json: $.webSocketApis[0].stages['bad stage']: invalid stage name 'bad stage'; expected letters, digits, '-' and '_'",
                 "broken.json: $.webSocketApis[0].routes['$conect']: unknown route key '$conect'; keys starting with '$' must be one of $connect, $disconnect, $default",
                 "broken.json: $.webSocketApis[0].routes['$conect'].integration.type: registry.save is only allowed on the $connect route, not on '$conect'",
-                "broken.json: $.webSocketApis[0].routes.onMessage.integration.type: unknown type 'brodcast'; expected one of registry.save, registry.delete, broadcast",
+                "broken.json: $.webSocketApis[0].routes.onMessage.integration.type: unknown type 'brodcast'; expected one of registry.save, registry.delete, broadcast, lambda, http, group.join, group.leave",
                 "broken.json: $.webSocketApis[0].routes.send.integration.payload: 'message' is not a message path; expected $request.body.NAME (nested: $request.body.A.B)",
                 "broken.json: $.webSocketApis[0].routes.send.integration.recipients: unknown recipients 'everyone'; expected one of others, all",
                 "broken.json: $.webSocketApis[0].routes.send.integration.secret.env: invalid environment variable name '1KEY'; expected letters, digits and '_', not starting with a digit",

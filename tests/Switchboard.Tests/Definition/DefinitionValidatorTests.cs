@@ -18,12 +18,12 @@ public sealed class DefinitionValidatorTests
     private const string Limits = "$.limits";
     private const string Remove = JsonEdit.Remove;
 
-    private const string IntegrationTypesList = "registry.save, registry.delete, broadcast";
+    private const string IntegrationTypesList = "registry.save, registry.delete, broadcast, lambda, http, group.join, group.leave";
     private const string BodyPathSyntax = "expected $request.body.NAME (nested: $request.body.A.B)";
     private const string BasePathSyntax = "expected letters, digits, '-', '_' and '.', with '/' only between segments (e.g. 'chat' or 'apps/chat'), or empty";
     private const string ResourcePathSyntax =
         "expected '/' alone or '/' followed by segments of letters, digits, '-', '_', '.' and '~' or {name} parameters, with no trailing '/' (e.g. /receiver or /items/{id})";
-    private const string WebSocketSettings = "a WebSocket route's broadcast takes payload, recipients, secret";
+    private const string WebSocketSettings = "a WebSocket route's broadcast takes payload, recipients, secret, group";
     private const string RestSettings = "a REST method's broadcast takes requestParameters, message, messageFormat, webSocketApi, stageParameter";
     private const string SeedParameters = "programId, domain, stage";
     private const string HttpMethods = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY";

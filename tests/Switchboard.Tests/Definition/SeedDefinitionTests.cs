@@ -15,8 +15,8 @@ public sealed class SeedDefinitionTests
         Assert.Equal(["dev", "test"], webSocket.Stages.Keys);
         Assert.Equal("$request.body.action", webSocket.RouteSelectionExpression);
         Assert.Equal(["$connect", "$disconnect", "onMessage"], webSocket.Routes.Keys);
-        Assert.Equal(IntegrationTypes.RegistrySave, webSocket.Routes["$connect"].Integration?.Type);
-        Assert.Equal(IntegrationTypes.RegistryDelete, webSocket.Routes["$disconnect"].Integration?.Type);
+        Assert.Equal("registry.save", webSocket.Routes["$connect"].Integration?.Type);
+        Assert.Equal("registry.delete", webSocket.Routes["$disconnect"].Integration?.Type);
         var broadcast = webSocket.Routes["onMessage"].Integration!;
         Assert.Equal(
             new IntegrationDefinition
@@ -181,6 +181,7 @@ public sealed class SeedDefinitionTests
             "keepAliveIntervalSeconds": 30,
             "outboundQueueMessages": 4096,
             "outboundQueueBytes": 1048576,
+            "inboundQueueMessages": 16,
             "binaryFrames": "accept",
             "shutdownDrainSeconds": 10
           }

@@ -2,6 +2,7 @@ using System.Net.WebSockets;
 using Microsoft.Extensions.DependencyInjection;
 using Switchboard.Auth;
 using Switchboard.Definition;
+using Switchboard.Groups;
 using Switchboard.Hosting;
 using Switchboard.Registry;
 using Switchboard.Sqlite;
@@ -75,12 +76,14 @@ public sealed class GatewayServer : IAsyncDisposable
             {
                 services.AddSingleton<IConnectionRegistry, InMemoryConnectionRegistry>();
                 services.AddSingleton<IApiKeyStore, InMemoryApiKeyStore>();
+                services.AddSingleton<IGroupStore, InMemoryGroupStore>();
             }
             else
             {
                 services.AddSingleton<IConnectionRegistry>(p => new SqliteConnectionRegistry(
                     database, p.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SqliteConnectionRegistry>>()));
                 services.AddSingleton<IApiKeyStore>(_ => new SqliteApiKeyStore(database));
+                services.AddSingleton<IGroupStore>(_ => new SqliteGroupStore(database));
             }
         });
         await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));

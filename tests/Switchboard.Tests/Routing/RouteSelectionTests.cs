@@ -4,26 +4,28 @@ using Switchboard.Routing;
 
 namespace Switchboard.Tests.Routing;
 
-/// <summary>Route selection as API Gateway does it (reference section 1), on the compiled API the message path uses.</summary>
+/// <summary>Route selection as API Gateway does it (docs/integrations.md), on the compiled API the message path uses.</summary>
 public sealed class RouteSelectionTests
 {
     private sealed class Named(string name) : IRouteIntegration
     {
         public string Name { get; } = name;
 
-        public ValueTask InvokeAsync(RouteInvocation invocation) => ValueTask.CompletedTask;
+        public bool RunsInline => true;
+
+        public ValueTask<RouteResult> InvokeAsync(RouteInvocation invocation, CancellationToken cancellationToken) => ValueTask.FromResult(RouteResult.Ok);
     }
 
     private static WebSocketApiRuntime Api(string expression, bool withDefault, params string[] routeKeys)
     {
         Assert.True(RouteSelectionExpression.TryParse(expression, out var selector, out var error), error);
-        var routes = routeKeys.ToDictionary(k => k, k => (IRouteIntegration)new Named(k), StringComparer.Ordinal);
-        return new WebSocketApiRuntime("api", "", new HashSet<string> { "dev" }, selector, routes, null, null, withDefault ? new Named("$default") : null);
+        var routes = routeKeys.ToDictionary(k => k, k => new RouteRuntime(k, new Named(k), TwoWay: false), StringComparer.Ordinal);
+        return new WebSocketApiRuntime("api", "", new HashSet<string> { "dev" }, selector, routes, null, null, withDefault ? new RouteRuntime("$default", new Named("$default"), false) : null);
     }
 
     private static string? Select(WebSocketApiRuntime api, string message, bool isText = true) =>
-        api.TrySelect(Encoding.UTF8.GetBytes(message), isText, out var key, out var integration)
-            ? $"{key}={((Named)integration).Name}"
+        api.TrySelect(Encoding.UTF8.GetBytes(message), isText, out var route)
+            ? $"{route.Key}={((Named)route.Integration).Name}"
             : null;
 
     [Theory]

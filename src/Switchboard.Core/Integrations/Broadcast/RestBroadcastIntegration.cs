@@ -3,7 +3,7 @@ using Switchboard.Connections;
 using Switchboard.Delivery;
 using Switchboard.Operations;
 
-namespace Switchboard.Integrations;
+namespace Switchboard.Integrations.Broadcast;
 
 /// <summary>
 /// <c>broadcast</c> on a REST method: the seed's broadcastAPIMessage Lambda behind its mapping template. Maps the
@@ -20,7 +20,7 @@ internal sealed class RestBroadcastIntegration(
     IReadOnlySet<string> webSocketStages,
     string? stageParameter) : IRestIntegration
 {
-    public async ValueTask<RestResult> InvokeAsync(RestInvocation invocation)
+    public async ValueTask<RestResult> InvokeAsync(RestInvocation invocation, CancellationToken cancellationToken)
     {
         var message = parameters[messageParameter].Evaluate(invocation.Parameters);
         if (positiveNumber)
@@ -45,7 +45,7 @@ internal sealed class RestBroadcastIntegration(
         }
 
         var frame = WebSocketFrames.Text(Encoding.UTF8.GetBytes(message));
-        var sent = await delivery.BroadcastAsync(webSocketApi, stage, frame, exceptConnectionId: null).ConfigureAwait(false);
+        var sent = await delivery.BroadcastAsync(webSocketApi, stage, frame, exceptConnectionId: null, cancellationToken).ConfigureAwait(false);
         return new RestResult(200, $"{{\"statusCode\":200,\"sent\":{sent}}}");
     }
 }

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.WebUtilities;
+using Switchboard.Integrations;
+using Switchboard.Operations;
+
+namespace Switchboard.Connections;
+
+/// <summary>What the client gets when <c>$connect</c> does not accept, and which of an accepting answer's headers reach the 101.</summary>
+internal static class ConnectAnswers
+{
+    // The handshake's own headers, and framing ones a backend must not change.
+    private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
+    {
+        "Connection", "Upgrade", "Sec-WebSocket-Accept", "Content-Length", "Transfer-Encoding", "Date", "Server",
+    };
+
+    /// <summary>The refusal's status and JSON body: 502 for a failure and 504 for a timeout, as API Gateway answers.</summary>
+    public static (int Status, string Json) Refusal(RouteResult result) => result.Outcome switch
+    {
+        RouteOutcome.TimedOut => (504, JsonMessages.Message("Endpoint request timed out")),
+        RouteOutcome.Failed => (502, JsonMessages.Message("Internal server error")),
+        _ when result.StatusCode is < 300 or > 599 => (502, JsonMessages.Message("Internal server error")),
+        _ => (result.StatusCode, JsonMessages.Message(ReasonPhrases.GetReasonPhrase(result.StatusCode) is { Length: > 0 } phrase ? phrase : "Refused")),
+    };
+
+    /// <summary>The headers of an accepting <c>$connect</c> answer that may go on the 101: valid names and values, none reserved.</summary>
+    public static IReadOnlyList<KeyValuePair<string, string>> ForUpgrade(RouteResult result)
+    {
+        if (result.Headers is not { Count: > 0 } headers)
+        {
+            return [];
+        }
+
+        return [.. headers.Where(static h => IsToken(h.Key) && !Reserved.Contains(h.Key) && IsFieldValue(h.Value))];
+    }
+
+    private static bool IsToken(string name) =>
+        name.Length > 0 && name.All(static c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal));
+
+    // No CR, LF or other control bytes: a value must not be able to add a header line of its own.
+    private static bool IsFieldValue(string value) => value.All(static c => c == '\t' || (c >= ' ' && c != '\u007f' && c <= '\u00ff'));
+}

@@ -1,0 +1,130 @@
+using Microsoft.Extensions.Logging;
+
+namespace Switchboard.Integrations.Backend;
+
+/// <summary>
+/// One backend integration's calls: at most <c>maxConcurrency</c> in flight (more wait their turn within their own
+/// timeout, so one slow backend queues its own callers and nobody else's), each bounded by the timeout, and each
+/// answer read whole (up to Lambda's 6 MB response limit) or classed as an error.
+/// </summary>
+internal sealed partial class BackendInvoker(
+    IBackendTarget target,
+    HttpClient http,
+    TimeSpan timeout,
+    int maxConcurrency,
+    ILogger logger)
+{
+    /// <summary>Lambda's synchronous response limit; a bigger answer is an integration error, not a memory spike.</summary>
+    public const int MaxResponseBytes = 6 * 1024 * 1024;
+
+    private readonly SemaphoreSlim _slots = new(maxConcurrency, maxConcurrency);
+
+    public string TargetName => target.Name;
+
+    public async Task<BackendAnswer> InvokeAsync(byte[] payload, string requestId, CancellationToken cancellationToken)
+    {
+        using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        deadline.CancelAfter(timeout);
+        var token = deadline.Token;
+        var entered = false;
+        try
+        {
+            await _slots.WaitAsync(token).ConfigureAwait(false);
+            entered = true;
+            using var request = target.CreateRequest(payload);
+            using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode)
+            {
+                LogStatus(logger, target.Name, (int)response.StatusCode, requestId);
+                return BackendAnswer.Failed;
+            }
+
+            if (target.IsFunctionError(response))
+            {
+                LogFunctionError(logger, target.Name, requestId);
+                return BackendAnswer.Failed;
+            }
+
+            var body = await ReadBoundedAsync(response.Content, token).ConfigureAwait(false);
+            if (body is null)
+            {
+                LogTooLarge(logger, target.Name, MaxResponseBytes, requestId);
+                return BackendAnswer.Failed;
+            }
+
+            return new BackendAnswer(RouteOutcome.Completed, body);
+        }
+        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            LogTimedOut(logger, target.Name, (int)timeout.TotalMilliseconds, requestId);
+            return BackendAnswer.TimedOut;
+        }
+        catch (OperationCanceledException)
+        {
+            // The caller went away (the server is stopping): no answer for anyone.
+            return BackendAnswer.Failed;
+        }
+        catch (HttpRequestException ex)
+        {
+            LogUnreachable(logger, ex, target.Name, requestId);
+            return BackendAnswer.Failed;
+        }
+        finally
+        {
+            if (entered)
+            {
+                _slots.Release();
+            }
+        }
+    }
+
+    private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, CancellationToken token)
+    {
+        if (content.Headers.ContentLength > MaxResponseBytes)
+        {
+            return null;
+        }
+
+        var stream = await content.ReadAsStreamAsync(token).ConfigureAwait(false);
+        await using (stream.ConfigureAwait(false))
+        {
+            using var buffer = new MemoryStream();
+            var chunk = new byte[16 * 1024];
+            int read;
+            while ((read = await stream.ReadAsync(chunk, token).ConfigureAwait(false)) > 0)
+            {
+                if (buffer.Length + read > MaxResponseBytes)
+                {
+                    return null;
+                }
+
+                buffer.Write(chunk, 0, read);
+            }
+
+            return buffer.ToArray();
+        }
+    }
+
+    [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "Backend {Target} answered {Status} (request {RequestId})")]
+    private static partial void LogStatus(ILogger logger, string target, int status, string requestId);
+
+    [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Function {Target} failed (X-Amz-Function-Error; request {RequestId})")]
+    private static partial void LogFunctionError(ILogger logger, string target, string requestId);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Backend {Target} did not answer within {TimeoutMs} ms (request {RequestId})")]
+    private static partial void LogTimedOut(ILogger logger, string target, int timeoutMs, string requestId);
+
+    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Backend {Target} could not be reached (request {RequestId})")]
+    private static partial void LogUnreachable(ILogger logger, Exception exception, string target, string requestId);
+
+    [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "Backend {Target} answered more than {Limit} bytes (request {RequestId})")]
+    private static partial void LogTooLarge(ILogger logger, string target, int limit, string requestId);
+}
+
+/// <summary>A backend's answer: how the call ended and, when it completed, the body.</summary>
+internal readonly record struct BackendAnswer(RouteOutcome Outcome, byte[]? Body)
+{
+    public static BackendAnswer Failed => new(RouteOutcome.Failed, null);
+
+    public static BackendAnswer TimedOut => new(RouteOutcome.TimedOut, null);
+}

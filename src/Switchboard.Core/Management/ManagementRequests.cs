@@ -1,0 +1,75 @@
+using System.Buffers;
+using System.Text.Unicode;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Connections;
+using Switchboard.Operations;
+
+namespace Switchboard.Management;
+
+/// <summary>What every management request shares: who may call, how the body is read, and the answers for gone connections.</summary>
+internal static class ManagementRequests
+{
+    /// <summary>
+    /// Until request signing (SigV4) lands, only processes on this machine may manage connections; others get 403.
+    /// False when the request was answered.
+    /// </summary>
+    public static async ValueTask<bool> CheckAccessAsync(HttpContext http)
+    {
+        if (http.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote))
+        {
+            return true;
+        }
+
+        await HttpAnswers.JsonAsync(http, StatusCodes.Status403Forbidden, JsonMessages.Message(
+            "Forbidden: the management API answers only loopback clients until SigV4 credentials are supported"), "ForbiddenException").ConfigureAwait(false);
+        return false;
+    }
+
+    /// <summary>The body, or null (answered 413) when it is longer than <paramref name="limit"/>.</summary>
+    public static async ValueTask<byte[]?> ReadBodyAsync(HttpContext http, int limit)
+    {
+        var body = await ReadBoundedAsync(http.Request, limit).ConfigureAwait(false);
+        if (body is null)
+        {
+            await HttpAnswers.JsonAsync(http, StatusCodes.Status413PayloadTooLarge, JsonMessages.Message(
+                $"Request body exceeds the message limit of {limit} bytes (limits.maxMessageBytes)"), "PayloadTooLargeException").ConfigureAwait(false);
+        }
+
+        return body;
+    }
+
+    /// <summary>One frame for a posted body: text when the bytes are valid UTF-8, binary otherwise.</summary>
+    public static byte[] FrameOf(byte[] body) =>
+        WebSocketFrames.Build(Utf8.IsValid(body) ? WebSocketOpcode.Text : WebSocketOpcode.Binary, body);
+
+    public static Task GoneAsync(HttpContext http) =>
+        HttpAnswers.JsonAsync(http, StatusCodes.Status410Gone, JsonMessages.Message("Gone: no open connection with this id on this stage"), "GoneException");
+
+    private static async Task<byte[]?> ReadBoundedAsync(HttpRequest request, int limit)
+    {
+        if (request.ContentLength > limit)
+        {
+            return null;
+        }
+
+        var reader = request.BodyReader;
+        while (true)
+        {
+            var result = await reader.ReadAsync().ConfigureAwait(false);
+            if (result.Buffer.Length > limit)
+            {
+                reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+                return null;
+            }
+
+            if (result.IsCompleted)
+            {
+                var body = result.Buffer.ToArray();
+                reader.AdvanceTo(result.Buffer.End);
+                return body;
+            }
+
+            reader.AdvanceTo(result.Buffer.Start, result.Buffer.End);
+        }
+    }
+}

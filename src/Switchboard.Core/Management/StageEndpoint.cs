@@ -1,0 +1,125 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http;
+using Switchboard.Delivery;
+using Switchboard.Groups;
+using Switchboard.Operations;
+using Switchboard.Routing;
+
+namespace Switchboard.Management;
+
+/// <summary>
+/// Sends to many in one call, beyond API Gateway (where every broadcast is a scan and one post per recipient):
+/// <c>POST /{stage}/@connections</c> to the whole stage, and the <c>@groups</c> API: join, leave, send, list.
+/// Each send builds its frame once and fans out as a broadcast does; <c>sent</c> counts the connections it was handed to.
+/// </summary>
+internal sealed class StageEndpoint(IMessageDelivery delivery, GroupMembership groups, GatewayMetrics metrics)
+{
+    /// <summary><c>POST /{stage}/@connections</c>.</summary>
+    public async Task BroadcastAsync(HttpContext http, WebSocketApiRuntime api, string stage, GatewayRuntime runtime)
+    {
+        metrics.ManagementRequest();
+        if (!await ManagementRequests.CheckAccessAsync(http).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        if (!HttpMethods.IsPost(http.Request.Method))
+        {
+            http.Response.Headers.Allow = "POST";
+            await HttpAnswers.JsonAsync(http, StatusCodes.Status405MethodNotAllowed, JsonMessages.Message(
+                $"{http.Request.Method} is not supported on @connections; POST sends to every connection of the stage")).ConfigureAwait(false);
+            return;
+        }
+
+        var body = await ManagementRequests.ReadBodyAsync(http, runtime.Limits.MaxMessageBytes).ConfigureAwait(false);
+        if (body is not null)
+        {
+            var sent = await delivery.BroadcastAsync(api.Name, stage, ManagementRequests.FrameOf(body), null, http.RequestAborted).ConfigureAwait(false);
+            await HttpAnswers.JsonAsync(http, StatusCodes.Status200OK, $"{{\"sent\":{sent}}}").ConfigureAwait(false);
+        }
+    }
+
+    /// <summary><c>/{stage}/@groups/{group}</c> (POST sends, GET lists) and <c>/{stage}/@groups/{group}/{id}</c> (PUT joins, DELETE leaves).</summary>
+    public async Task GroupsAsync(HttpContext http, WebSocketApiRuntime api, string stage, string rest, GatewayRuntime runtime)
+    {
+        metrics.ManagementRequest();
+        if (!await ManagementRequests.CheckAccessAsync(http).ConfigureAwait(false))
+        {
+            return;
+        }
+
+        var slash = rest.IndexOf('/');
+        var group = slash < 0 ? rest : rest[..slash];
+        var connectionId = slash < 0 ? null : rest[(slash + 1)..];
+        if (!GroupNames.IsValid(group))
+        {
+            await HttpAnswers.JsonAsync(http, StatusCodes.Status400BadRequest, JsonMessages.Message(
+                $"invalid group name '{group}'; expected {GroupNames.Rule}"), "BadRequestException").ConfigureAwait(false);
+            return;
+        }
+
+        var method = http.Request.Method;
+        if (connectionId is null)
+        {
+            if (HttpMethods.IsPost(method))
+            {
+                await SendAsync(http, api, stage, group, runtime).ConfigureAwait(false);
+            }
+            else if (HttpMethods.IsGet(method))
+            {
+                await ListAsync(http, api, stage, group).ConfigureAwait(false);
+            }
+            else
+            {
+                await NotAllowedAsync(http, "GET, POST", "a group: POST sends to its members, GET lists them").ConfigureAwait(false);
+            }
+
+            return;
+        }
+
+        if (HttpMethods.IsPut(method))
+        {
+            var joined = Connections.ConnectionIds.IsWellFormed(connectionId)
+                && await groups.JoinAsync(api.Name, stage, group, connectionId, http.RequestAborted).ConfigureAwait(false);
+            if (joined)
+            {
+                http.Response.StatusCode = StatusCodes.Status204NoContent;
+            }
+            else
+            {
+                await ManagementRequests.GoneAsync(http).ConfigureAwait(false);
+            }
+        }
+        else if (HttpMethods.IsDelete(method))
+        {
+            await groups.LeaveAsync(api.Name, stage, group, connectionId, http.RequestAborted).ConfigureAwait(false);
+            http.Response.StatusCode = StatusCodes.Status204NoContent;
+        }
+        else
+        {
+            await NotAllowedAsync(http, "PUT, DELETE", "a group member: PUT joins, DELETE leaves").ConfigureAwait(false);
+        }
+    }
+
+    private async Task SendAsync(HttpContext http, WebSocketApiRuntime api, string stage, string group, GatewayRuntime runtime)
+    {
+        var body = await ManagementRequests.ReadBodyAsync(http, runtime.Limits.MaxMessageBytes).ConfigureAwait(false);
+        if (body is not null)
+        {
+            var sent = await delivery.SendToGroupAsync(api.Name, stage, group, ManagementRequests.FrameOf(body), null, http.RequestAborted).ConfigureAwait(false);
+            await HttpAnswers.JsonAsync(http, StatusCodes.Status200OK, $"{{\"sent\":{sent}}}").ConfigureAwait(false);
+        }
+    }
+
+    private async Task ListAsync(HttpContext http, WebSocketApiRuntime api, string stage, string group)
+    {
+        var members = await groups.ListAsync(api.Name, stage, group, http.RequestAborted).ConfigureAwait(false);
+        await HttpAnswers.JsonAsync(http, StatusCodes.Status200OK, JsonSerializer.Serialize(new GroupListing(members), ManagementJsonContext.Default.GroupListing)).ConfigureAwait(false);
+    }
+
+    private static Task NotAllowedAsync(HttpContext http, string allow, string what)
+    {
+        http.Response.Headers.Allow = allow;
+        return HttpAnswers.JsonAsync(http, StatusCodes.Status405MethodNotAllowed, JsonMessages.Message($"{http.Request.Method} is not supported on {what}"));
+    }
+}

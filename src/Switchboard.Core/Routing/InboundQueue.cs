@@ -1,0 +1,87 @@
+using System.Buffers;
+using System.Threading.Channels;
+using Switchboard.Connections;
+
+namespace Switchboard.Routing;
+
+/// <summary>
+/// One connection's messages waiting for a backend integration (<c>lambda</c>, <c>http</c>), handled one at a time in
+/// arrival order by a worker task, so the receive loop keeps reading (pings answered, close honoured) while a backend
+/// works. Bounded by <c>limits.inboundQueueMessages</c>: when it is full, <see cref="EnqueueAsync"/> waits, the receive
+/// loop stops reading, and TCP backpressure slows the client: never unbounded memory. Each entry holds a pooled copy of
+/// its message, so the most one connection pins is that many messages of at most <c>limits.maxMessageBytes</c>.
+/// Created at a connection's first backend message; connections that never use a backend pay nothing.
+/// </summary>
+internal sealed class InboundQueue
+{
+    private readonly Channel<Entry> _entries = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
+    private readonly SemaphoreSlim _slots;
+    private readonly Func<Entry, Task> _handle;
+    private readonly CancellationTokenSource _cancel = new();
+    private readonly Task _worker;
+    private int _pending;
+
+    public InboundQueue(int capacity, Func<Entry, Task> handle)
+    {
+        _slots = new SemaphoreSlim(capacity, capacity);
+        _handle = handle;
+        _worker = Task.Run(WorkAsync);
+    }
+
+    /// <summary>Fires when the connection is aborted: calls in flight give up.</summary>
+    public CancellationToken Cancelled => _cancel.Token;
+
+    /// <summary>True when nothing is queued or running, so a message may be handled inline without overtaking one.</summary>
+    public bool IsIdle => Volatile.Read(ref _pending) == 0;
+
+    /// <summary>Queues a copy of <paramref name="message"/>; waits while the queue is full.</summary>
+    public async ValueTask EnqueueAsync(RouteRuntime route, ReadOnlyMemory<byte> message, bool isText, CancellationToken cancellationToken)
+    {
+        await _slots.WaitAsync(cancellationToken).ConfigureAwait(false);
+        var copy = ArrayPool<byte>.Shared.Rent(Math.Max(1, message.Length));
+        message.CopyTo(copy);
+        Interlocked.Increment(ref _pending);
+        _entries.Writer.TryWrite(new Entry(route, copy, message.Length, isText));
+    }
+
+    /// <summary>No more messages; completes when the queued ones have been handled (or given up after <see cref="Abort"/>).</summary>
+    public Task CompleteAsync()
+    {
+        _entries.Writer.TryComplete();
+        return _worker;
+    }
+
+    public void Abort()
+    {
+        try
+        {
+            _cancel.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
+
+    private async Task WorkAsync()
+    {
+        await foreach (var entry in _entries.Reader.ReadAllAsync().ConfigureAwait(false))
+        {
+            try
+            {
+                await _handle(entry).ConfigureAwait(false);
+            }
+            finally
+            {
+                ArrayPool<byte>.Shared.Return(entry.Buffer);
+                Interlocked.Decrement(ref _pending);
+                _slots.Release();
+            }
+        }
+    }
+
+    /// <summary>A queued message: its route and a pooled copy of its bytes.</summary>
+    internal readonly record struct Entry(RouteRuntime Route, byte[] Buffer, int Length, bool IsText)
+    {
+        public ReadOnlyMemory<byte> Message => Buffer.AsMemory(0, Length);
+    }
+}
