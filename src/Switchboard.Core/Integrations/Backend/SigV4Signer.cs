@@ -35,7 +35,6 @@ internal sealed class SigV4Signer(string accessKeyId, string secretAccessKey, st
     {
         var now = time.GetUtcNow().UtcDateTime;
         var amzDate = now.ToString("yyyyMMdd'T'HHmmss'Z'", CultureInfo.InvariantCulture);
-        var date = amzDate[..8];
         var uri = request.RequestUri!;
         var payloadHash = Hex(SHA256.HashData(payload));
         request.Headers.TryAddWithoutValidation("X-Amz-Date", amzDate);
@@ -58,11 +57,32 @@ internal sealed class SigV4Signer(string accessKeyId, string secretAccessKey, st
             headers["x-amz-security-token"] = sessionToken;
         }
 
+        var (signedHeaders, signature) = Compute(secretAccessKey, amzDate, region, service, request.Method.Method, CanonicalPath(uri.AbsolutePath), "", headers, payloadHash);
+        var scope = $"{amzDate[..8]}/{region}/{service}/aws4_request";
+        request.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential={accessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}");
+    }
+
+    /// <summary>
+    /// The SigV4 signature of a request given in canonical pieces: lower-case header names with trimmed values, sorted;
+    /// the path and query already canonical. Returns the signed-headers list and the hex signature.
+    /// </summary>
+    internal static (string SignedHeaders, string Signature) Compute(
+        string secretAccessKey,
+        string amzDate,
+        string region,
+        string service,
+        string method,
+        string canonicalPath,
+        string canonicalQuery,
+        SortedDictionary<string, string> headers,
+        string payloadHash)
+    {
+        var date = amzDate[..8];
         var signedHeaders = string.Join(';', headers.Keys);
         var canonicalRequest = string.Join('\n',
-            request.Method.Method,
-            CanonicalPath(uri.AbsolutePath),
-            "",
+            method,
+            canonicalPath,
+            canonicalQuery,
             string.Concat(headers.Select(static h => $"{h.Key}:{h.Value.Trim()}\n")),
             signedHeaders,
             payloadHash);
@@ -73,8 +93,7 @@ internal sealed class SigV4Signer(string accessKeyId, string secretAccessKey, st
         key = Hmac(key, region);
         key = Hmac(key, service);
         key = Hmac(key, "aws4_request");
-        var signature = Hex(Hmac(key, stringToSign));
-        request.Headers.TryAddWithoutValidation("Authorization", $"AWS4-HMAC-SHA256 Credential={accessKeyId}/{scope}, SignedHeaders={signedHeaders}, Signature={signature}");
+        return (signedHeaders, Hex(Hmac(key, stringToSign)));
     }
 
     // Every service but S3 encodes each path segment twice; the request's path is already encoded once.
