@@ -5,11 +5,13 @@ namespace Switchboard.Tests.Examples;
 
 /// <summary>
 /// <c>examples/seed-lambdas</c> as a real process: <c>node start.js</c> with free ports, which starts dynalite (a local
-/// DynamoDB) and the Lambda Invoke API runner serving the seed's four functions unchanged. Needs <c>npm ci</c> in that
-/// folder first (<c>.ci/run</c> does it).
+/// DynamoDB) and the Lambda Invoke API runner serving the seed's four functions unchanged. Installs the folder's npm
+/// packages first when they are missing.
 /// </summary>
 public sealed class SeedLambdaRunner : IAsyncDisposable
 {
+    private static readonly SemaphoreSlim InstallLock = new(1, 1);
+
     private readonly Process _process;
     private readonly OutputCapture _output;
 
@@ -32,9 +34,7 @@ public sealed class SeedLambdaRunner : IAsyncDisposable
 
     public static async Task<SeedLambdaRunner> StartAsync()
     {
-        Assert.True(
-            Directory.Exists(Path.Combine(Folder, "node_modules", "aws-sdk")),
-            $"run 'npm ci' in {Folder} first (.ci/run does): the seed's functions need aws-sdk v2 and dynalite");
+        await InstallPackagesAsync();
         var info = new ProcessStartInfo("node", ["start.js"])
         {
             WorkingDirectory = Folder,
@@ -57,6 +57,28 @@ public sealed class SeedLambdaRunner : IAsyncDisposable
             process.Kill(entireProcessTree: true);
             process.Dispose();
             throw;
+        }
+    }
+
+    /// <summary>
+    /// <c>npm ci</c> when the packages are missing, so <c>dotnet test</c> alone works on a fresh clone (with npm reachable).
+    /// </summary>
+    private static async Task InstallPackagesAsync()
+    {
+        await InstallLock.WaitAsync();
+        try
+        {
+            if (Directory.Exists(Path.Combine(Folder, "node_modules", "aws-sdk")) && Directory.Exists(Path.Combine(Folder, "node_modules", "dynalite")))
+            {
+                return;
+            }
+
+            var result = await Processes.Cli.RunProgramAsync("npm", ["ci", "--prefix", Folder, "--no-audit", "--no-fund", "--loglevel=error"], TimeSpan.FromMinutes(5));
+            Assert.True(result.ExitCode == 0, $"npm ci in {Folder} failed (the seed's functions need aws-sdk v2 and dynalite):\n{result}");
+        }
+        finally
+        {
+            InstallLock.Release();
         }
     }
 
