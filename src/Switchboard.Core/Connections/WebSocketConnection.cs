@@ -7,7 +7,8 @@ namespace Switchboard.Connections;
 /// <summary>
 /// One client socket after the handshake: one receive loop (<c>WebSocketConnection.Receive.cs</c>), one send loop with
 /// a bounded outbound queue (<c>WebSocketConnection.Send.cs</c>), and the close handshake that ends both.
-/// Everything another thread may call (<see cref="TryEnqueue"/>, <see cref="BeginClose"/>) is lock-free.
+/// Everything another thread may call (<see cref="TryEnqueue"/>, <see cref="BeginClose"/>) is safe to call at any time and
+/// never waits on the socket (the queue takes a short lock; the close is one compare-and-swap).
 /// </summary>
 public sealed partial class WebSocketConnection
 {
