@@ -9,7 +9,7 @@
 
 const fs = require('fs');
 
-const TARGET_ORDER = ['switchboard', 'node-ws', 'aspnet-naive', 'signalr'];
+const TARGET_ORDER = ['switchboard', 'node-ws', 'aspnet-naive', 'signalr', 'serverless-offline'];
 
 // better: 'up' (higher is better), 'down' (lower is better) or null (no ratio: a change, or information only).
 const ROWS = [
@@ -34,6 +34,22 @@ const ROWS = [
   { case: 'rest-broadcast', metric: 'latencyP99Ms', label: 'p99 latency ms', better: 'down' },
   { case: 'rest-post', title: 'rest: @connections POST', metric: 'requestsPerSec', label: 'requests/s', better: 'up' },
   { case: 'rest-post', metric: 'latencyP99Ms', label: 'p99 latency ms', better: 'down' },
+  // bench/integrations.sh: lambda integrations against serverless-offline.
+  { case: 'echo', title: 'echo: two-way lambda route', metric: 'repliesPerSec', label: 'replies/s', better: 'up' },
+  { case: 'echo', metric: 'latencyP50Ms', label: 'p50 latency ms', better: 'down' },
+  { case: 'echo', metric: 'latencyP99Ms', label: 'p99 latency ms', better: 'down' },
+  { case: 'echo', metric: 'lost', label: 'lost replies', better: null },
+  { case: 'echo', metric: 'outOfOrder', label: 'replies out of order', better: null },
+  { case: 'echo', metric: 'serverCpuPercent', label: 'gateway CPU %', better: null },
+  { case: 'echo', metric: 'stackCpuPercent', label: 'backend CPU % (all processes)', better: null },
+  { case: 'lambda-fanout', title: "lambda-fanout: the seed's onMessage", metric: 'publishesPerSec', label: 'messages/s', better: 'up' },
+  { case: 'lambda-fanout', metric: 'deliveredPerSec', label: 'deliveries/s', better: 'up' },
+  { case: 'lambda-fanout', metric: 'latencyP50Ms', label: 'p50 latency ms', better: 'down' },
+  { case: 'lambda-fanout', metric: 'latencyP99Ms', label: 'p99 latency ms', better: 'down' },
+  { case: 'lambda-fanout', metric: 'lost', label: 'lost deliveries', better: null },
+  { case: 'lambda-fanout', metric: 'outOfOrder', label: 'deliveries out of order', better: null },
+  { case: 'lambda-fanout', metric: 'serverCpuPercent', label: 'gateway CPU %', better: null },
+  { case: 'lambda-fanout', metric: 'stackCpuPercent', label: 'backend CPU % (all processes)', better: null },
 ];
 
 function main() {

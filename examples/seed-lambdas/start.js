@@ -3,6 +3,7 @@
 // Invoke API runner serving the four functions. Prints one line when both are ready:
 //   READY runner=http://127.0.0.1:PORT dynamodb=http://127.0.0.1:PORT
 // RUNNER_PORT (default 9001) and DYNALITE_PORT (default 4567) pick the ports; 0 picks free ones.
+// FUNCTIONS_DIRS (folders separated by ':') serves functions from more folders, searched after functions/.
 // DYNAMODB_ENDPOINT set to an existing DynamoDB (e.g. http://127.0.0.1:8000 for DynamoDB Local) skips dynalite.
 
 const TABLE = 'clientConnectionInfo';

@@ -15,7 +15,7 @@ internal sealed record BenchOptions
 {
     public const string DefaultBroadcastKey = "1234";
 
-    /// <summary><c>fanout</c>, <c>rest</c>, <c>connect</c>, <c>idle</c>, <c>slow</c> or <c>all</c>.</summary>
+    /// <summary><c>fanout</c>, <c>echo</c>, <c>rest</c>, <c>connect</c>, <c>idle</c>, <c>slow</c> or <c>all</c>.</summary>
     public required string Scenario { get; init; }
 
     /// <summary>Name of the server under test, copied into every result (e.g. <c>switchboard</c>, <c>node-ws</c>).</summary>
@@ -34,7 +34,10 @@ internal sealed record BenchOptions
     /// <summary>The seed's broadcast secret sent in every <c>onMessage</c>; default <c>1234</c>.</summary>
     public string BroadcastKey { get; init; } = DefaultBroadcastKey;
 
-    /// <summary>Subscribers (fanout, rest, slow) or connections (connect, idle); null: the scenario's default.</summary>
+    /// <summary>The route the seed protocol's messages name in <c>action</c>; null: <c>onMessage</c> (fanout, slow), <c>echo</c> (echo).</summary>
+    public string? Action { get; init; }
+
+    /// <summary>Subscribers (fanout, rest, slow) or connections (connect, idle, echo); null: the scenario's default.</summary>
     public int? Connections { get; init; }
 
     public int Publishers { get; init; } = 1;
@@ -60,11 +63,21 @@ internal sealed record BenchOptions
     /// </summary>
     public const int DefaultWindow = 64;
 
-    public int Window { get; init; } = DefaultWindow;
+    /// <summary>Messages in flight per publisher (per connection in echo); null: the scenario's default.</summary>
+    public int? Window { get; init; }
 
     public int? ServerPid { get; init; }
+
+    /// <summary>
+    /// Processes whose CPU is summed as the whole backend's (e.g. the gateway and the Lambda runner with its DynamoDB),
+    /// reported next to the server's alone; empty: not reported.
+    /// </summary>
+    public IReadOnlyList<int> StackPids { get; init; } = [];
 
     public string? JsonFile { get; init; }
 
     public bool Smoke { get; init; }
+
+    /// <summary>fanout, echo: messages out of order are counted (metric <c>outOfOrder</c>), not a failure.</summary>
+    public bool Unordered { get; init; }
 }

@@ -5,10 +5,10 @@ namespace Switchboard.Bench.Cli;
 /// <summary>Parses <c>switchboard-bench VERB --option value ...</c> by hand: a dozen options do not need a framework.</summary>
 internal static class CommandLine
 {
-    public static readonly string[] Verbs = ["fanout", "rest", "connect", "idle", "slow", "all"];
+    public static readonly string[] Verbs = ["fanout", "echo", "rest", "connect", "idle", "slow", "all"];
 
     public const string Usage = """
-        usage: switchboard-bench <fanout|rest|connect|idle|slow|all> --url ws://HOST:PORT/STAGE [options]
+        usage: switchboard-bench <fanout|echo|rest|connect|idle|slow|all> --url ws://HOST:PORT/STAGE [options]
 
           --target NAME          name of the server under test, copied into results (default switchboard)
           --url URL              WebSocket URL of the stage (seed) or hub (signalr)
@@ -16,25 +16,32 @@ internal static class CommandLine
           --rest-url URL         REST/management base URL (default http://HOST:PORT of --url)
           --api-key KEY          API key for the REST receiver (rest scenario)
           --broadcast-key KEY    the seed's onMessage secret (default 1234)
-          --connections N        subscribers (fanout, rest, slow) or connections (connect, idle)
+          --action NAME          the route named in each message's "action" (default onMessage; echo: echo)
+          --connections N        subscribers (fanout, rest, slow) or connections (connect, idle, echo)
           --publishers P         publishing connections in fanout (default 1)
           --size BYTES           message text size (default 64, slow 1024; at least 36)
-          --rate R|max           deliveries per second in total, or max (closed loop with --window)
-          --window W             messages in flight per publisher with --rate max (default 64)
+          --rate R|max           deliveries (echo: replies) per second in total, or max (closed loop with --window)
+          --window W             messages in flight per publisher with --rate max (default 64; echo: per connection, 1)
           --duration SECONDS     measured time (idle: time held idle)
           --warmup SECONDS       unmeasured time before it
           --concurrency C        HTTP workers (rest), handshakes in flight (connect, idle)
           --server-pid PID       server process, for RSS and CPU from /proc (required by idle)
+          --stack-pids P,P       processes of the whole backend (gateway, function runner, database): their CPU, summed
           --json FILE            append one JSON object per run
           --smoke                tiny defaults; exit non-zero if any message is lost
+          --unordered            fanout, echo: count messages out of order, do not fail on them (a backend that
+                                 promises no order, e.g. the seed's function posting fire-and-forget)
 
         Defaults (full / --smoke):
           fanout  connections 1000/50, rate max/10000, duration 10/2, warmup 2/0.5
+          echo    connections 50/5, rate max, window 1, duration 10/2, warmup 2/0.5
           rest    connections 100/20, concurrency 16/4, duration 10/2, warmup 1/0.5
           connect connections 10000/200, concurrency 100/50
           idle    connections 10000/200, concurrency 100/50, duration 10/2
           slow    connections 100/20, rate 100000/20000, duration 10/2, warmup 1/0.5
         'all' runs idle, connect, fanout, rest and slow in turn (with --smoke and no --rate: fanout at a fixed rate and at max).
+        echo needs a route whose function answers the message's text (a two-way lambda or http route), so 'all' leaves it out:
+        each connection sends {"action":"echo","message":TEXT} and must get TEXT back on the same connection.
         """;
 
     /// <summary>Returns the options, or null after writing the problem (or the usage) to <paramref name="error"/>.</summary>
@@ -54,6 +61,7 @@ internal static class CommandLine
 
         var values = new Dictionary<string, string>(StringComparer.Ordinal);
         var smoke = false;
+        var unordered = false;
         for (var i = 1; i < args.Length; i++)
         {
             var name = args[i];
@@ -66,6 +74,12 @@ internal static class CommandLine
             if (name == "--smoke")
             {
                 smoke = true;
+                continue;
+            }
+
+            if (name == "--unordered")
+            {
+                unordered = true;
                 continue;
             }
 
@@ -128,6 +142,28 @@ internal static class CommandLine
             problems.Add("--broadcast-key: quotes, backslashes and control characters are not supported");
         }
 
+        var action = values.GetValueOrDefault("--action");
+        if (action is not null && (action.Length == 0 || action.Any(c => c is '"' or '\\' || char.IsControl(c))))
+        {
+            problems.Add("--action: give a route name without quotes, backslashes or control characters");
+        }
+
+        var stackPids = new List<int>();
+        if (values.TryGetValue("--stack-pids", out var pidsText))
+        {
+            foreach (var part in pidsText.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries))
+            {
+                if (int.TryParse(part, NumberStyles.Integer, CultureInfo.InvariantCulture, out var pid) && pid > 0)
+                {
+                    stackPids.Add(pid);
+                }
+                else
+                {
+                    problems.Add($"--stack-pids: '{part}' is not a process id");
+                }
+            }
+        }
+
         var options = new BenchOptions
         {
             Scenario = verb,
@@ -137,17 +173,20 @@ internal static class CommandLine
             RestUrl = ParseUri(values, "--rest-url", problems, "http", "https"),
             ApiKey = values.GetValueOrDefault("--api-key"),
             BroadcastKey = broadcastKey,
+            Action = action,
             Connections = ParseInt(values, "--connections", 1, problems),
             Publishers = ParseInt(values, "--publishers", 1, problems) ?? 1,
             Size = ParseInt(values, "--size", Payload.BenchPayload.MinSize, problems),
             Rate = rate,
-            Window = ParseInt(values, "--window", 1, problems) ?? BenchOptions.DefaultWindow,
+            Window = ParseInt(values, "--window", 1, problems),
             Duration = ParseSeconds(values, "--duration", problems),
             Warmup = ParseSeconds(values, "--warmup", problems, allowZero: true),
             Concurrency = ParseInt(values, "--concurrency", 1, problems),
             ServerPid = ParseInt(values, "--server-pid", 1, problems),
+            StackPids = stackPids,
             JsonFile = values.GetValueOrDefault("--json"),
             Smoke = smoke,
+            Unordered = unordered,
         };
 
         if (problems.Count > 0)
@@ -166,8 +205,8 @@ internal static class CommandLine
 
     private static readonly HashSet<string> KnownValueOptions =
     [
-        "--target", "--url", "--protocol", "--rest-url", "--api-key", "--broadcast-key", "--connections", "--publishers",
-        "--size", "--rate", "--window", "--duration", "--warmup", "--concurrency", "--server-pid", "--json",
+        "--target", "--url", "--protocol", "--rest-url", "--api-key", "--broadcast-key", "--action", "--connections", "--publishers",
+        "--size", "--rate", "--window", "--duration", "--warmup", "--concurrency", "--server-pid", "--stack-pids", "--json",
     ];
 
     private static BenchOptions? Fail(TextWriter error, string message)

@@ -18,6 +18,12 @@ internal sealed record ScenarioSettings(
     // that and the server's own queue bound within seconds, so the run shows what the server does when the bound is hit.
     public const int SlowDefaultSize = 1024;
 
+    // echo: a client of a request/response route waits for its answer, so each connection has one message in flight and
+    // C connections keep C invocations in flight. Larger windows only queue behind the gateway's one invocation at a
+    // time per connection (Switchboard), or start one more Lambda worker thread per message in flight (serverless-offline:
+    // 50 connections with 4 each took 200 workers and 17 s of cold starts on one core before the first reply).
+    public const int EchoDefaultWindow = 1;
+
     public bool IsMaxRate => double.IsPositiveInfinity(Rate);
 
     public string RateText => IsMaxRate ? "max" : Rate.ToString("0.##", System.Globalization.CultureInfo.InvariantCulture);
@@ -28,6 +34,7 @@ internal sealed record ScenarioSettings(
         var (connections, rate, duration, warmup, concurrency) = scenario switch
         {
             "fanout" => (s ? 50 : 1000, s ? 10_000 : double.PositiveInfinity, s ? 2.0 : 10, s ? 0.5 : 2, s ? 50 : 100),
+            "echo" => (s ? 5 : 50, double.PositiveInfinity, s ? 2.0 : 10, s ? 0.5 : 2, s ? 5 : 50),
             "rest" => (s ? 20 : 100, 0.0, s ? 2.0 : 10, s ? 0.5 : 1, s ? 4 : 16),
             "connect" => (s ? 200 : 10_000, 0.0, 0.0, 0.0, s ? 50 : 100),
             "idle" => (s ? 200 : 10_000, 0.0, s ? 2.0 : 10, 0.0, s ? 50 : 100),
@@ -43,6 +50,6 @@ internal sealed record ScenarioSettings(
             o.Duration ?? duration,
             o.Warmup ?? warmup,
             o.Concurrency ?? concurrency,
-            o.Window);
+            o.Window ?? (scenario == "echo" ? EchoDefaultWindow : BenchOptions.DefaultWindow));
     }
 }

@@ -23,7 +23,7 @@ internal interface IBenchProtocol
     public static IBenchProtocol For(BenchOptions options) => options.Protocol switch
     {
         ProtocolKind.SignalR => new SignalRProtocol(options.BroadcastKey),
-        _ => new SeedProtocol(options.BroadcastKey),
+        _ => new SeedProtocol(options.BroadcastKey, options.Action ?? SeedProtocol.DefaultAction),
     };
 }
 

@@ -4,10 +4,15 @@ namespace Switchboard.Bench.Client;
 
 /// <summary>
 /// The seed's protocol (CONTRACT section 2): publish <c>{"action":"onMessage","message":TEXT,"key":SECRET}</c>; every other
-/// connection receives TEXT as the whole text frame.
+/// connection receives TEXT as the whole text frame. <c>--action</c> names another route in place of <c>onMessage</c>.
 /// </summary>
-internal sealed class SeedProtocol(string broadcastKey) : IBenchProtocol
+internal sealed class SeedProtocol(string broadcastKey, string action = SeedProtocol.DefaultAction) : IBenchProtocol
 {
+    public const string DefaultAction = "onMessage";
+
+    public const string DefaultEchoAction = "echo";
+
+    private readonly byte[] _prefix = Encoding.UTF8.GetBytes($"{{\"action\":\"{action}\",\"message\":\"");
     private readonly byte[] _suffix = Encoding.UTF8.GetBytes($"\",\"key\":\"{broadcastKey}\"}}");
 
     public string Name => "seed";
@@ -18,8 +23,11 @@ internal sealed class SeedProtocol(string broadcastKey) : IBenchProtocol
 
     public Task HandshakeAsync(RawWebSocket socket, CancellationToken cancellationToken) => Task.CompletedTask;
 
-    public PublishTemplate CreatePublishTemplate(int textLength) =>
-        PublishTemplate.Build("{\"action\":\"onMessage\",\"message\":\""u8, textLength, _suffix);
+    public PublishTemplate CreatePublishTemplate(int textLength) => PublishTemplate.Build(_prefix, textLength, _suffix);
+
+    /// <summary>The echo scenario's message, <c>{"action":ACTION,"message":TEXT}</c>: no key, the function answers TEXT to the sender.</summary>
+    public static PublishTemplate CreateEchoTemplate(string action, int textLength) =>
+        PublishTemplate.Build(Encoding.UTF8.GetBytes($"{{\"action\":\"{action}\",\"message\":\""), textLength, "\"}"u8);
 
     public IFrameSink CreateSink(IMessageSink messages) => new Sink(messages);
 

@@ -44,7 +44,9 @@ internal sealed class FanoutOutcome
     public StalledClientOutcome? Stalled { get; set; }
 
     /// <summary>Failures, and every message not delivered exactly once in order.</summary>
-    public IEnumerable<string> Problems(int subscribers)
+    /// <param name="subscribers">Subscribers of a fan-out; null for echo, where each connection gets its own replies.</param>
+    /// <param name="ordered">Whether a message out of order is a problem (not with <c>--unordered</c>).</param>
+    public IEnumerable<string> Problems(int? subscribers, bool ordered = true)
     {
         foreach (var failure in Failures)
         {
@@ -53,8 +55,10 @@ internal sealed class FanoutOutcome
 
         if (MeasuredSeconds > 0 && Lost != 0)
         {
-            yield return $"expected {Expected:N0} deliveries ({Published:N0} publishes × {subscribers} subscribers), got {Delivered:N0}: {Lost:N0} lost; "
-                + $"{ShortSubscribers} subscribers short, the worst by {WorstShortfall:N0}";
+            yield return subscribers is { } n
+                ? $"expected {Expected:N0} deliveries ({Published:N0} publishes × {n} subscribers), got {Delivered:N0}: {Lost:N0} lost; "
+                    + $"{ShortSubscribers} subscribers short, the worst by {WorstShortfall:N0}"
+                : $"expected {Expected:N0} replies, got {Delivered:N0}: {Lost:N0} lost; {ShortSubscribers} connections short, the worst by {WorstShortfall:N0}";
         }
 
         if (CloseFailures > 0)
@@ -62,7 +66,7 @@ internal sealed class FanoutOutcome
             yield return $"{CloseFailures} connections got no answer to their close frame within {FanoutRun.CloseTimeout.TotalSeconds:0} s: the server's side of them is stuck";
         }
 
-        if (OutOfOrder > 0)
+        if (ordered && OutOfOrder > 0)
         {
             yield return $"{OutOfOrder:N0} messages arrived twice or out of order";
         }

@@ -81,18 +81,25 @@ internal static class FanoutRun
         return outcome;
     }
 
-    private static async Task MeasureAsync(
-        BenchContext context, ScenarioSettings settings, FanoutShared shared, Subscriber[] subscribers, Publisher[] publishers, string label, FanoutOutcome outcome)
+    /// <summary>
+    /// Publishes through the warm-up and the measured interval, then waits for every message sent to arrive. Fan-out:
+    /// every subscriber receives every publisher's messages. <paramref name="echo"/>: subscriber i is publisher i's own
+    /// connection and receives only the replies to what it sent.
+    /// </summary>
+    public static async Task MeasureAsync(
+        BenchContext context, ScenarioSettings settings, FanoutShared shared, Subscriber[] subscribers, Publisher[] publishers, string label,
+        FanoutOutcome outcome, bool echo = false)
     {
         long Delivered() => subscribers.Sum(s => s.Delivered);
         long Published() => publishers.Sum(p => p.Sent);
+        var recipients = echo ? 1 : subscribers.Length;
 
         using var stop = new CancellationTokenSource();
-        var meter = new CpuMeter(context.Options.ServerPid);
+        var meter = new CpuMeter(context.Options.ServerPid, context.Options.StackPids);
         Task publishing;
-        await using (ProgressReporter.Start(label, Delivered, "deliveries"))
+        await using (ProgressReporter.Start(label, Delivered, echo ? "replies" : "deliveries"))
         {
-            var perPublisher = settings.Rate / subscribers.Length / publishers.Length;
+            var perPublisher = settings.Rate / recipients / publishers.Length;
             publishing = Task.WhenAll(publishers.Select((p, i) => settings.IsMaxRate
                 ? p.RunWindowedAsync(settings.Window, stop.Token)
                 // Staggered so P publishers together send evenly, not in bursts of P.
@@ -128,16 +135,17 @@ internal static class FanoutRun
         }
 
         outcome.Published = Published();
-        outcome.Expected = outcome.Published * subscribers.Length;
+        outcome.Expected = outcome.Published * recipients;
         await WaitForAsync(Delivered, outcome.Expected, context.Cancellation);
         shared.Recording = false;
         outcome.Delivered = Delivered();
-        foreach (var subscriber in subscribers)
+        for (var i = 0; i < subscribers.Length; i++)
         {
+            var subscriber = subscribers[i];
             outcome.Latency.Add(subscriber.Latency);
             outcome.OutOfOrder += subscriber.OutOfOrder;
             outcome.Malformed += subscriber.Malformed;
-            var missing = outcome.Published - subscriber.Delivered;
+            var missing = (echo ? publishers[i].Sent : outcome.Published) - subscriber.Delivered;
             if (missing > 0)
             {
                 outcome.ShortSubscribers++;

@@ -21,7 +21,7 @@ internal static class FanoutScenario
         }
 
         var outcome = await FanoutRun.RunAsync(context, settings, withStalledClient: false, $"fanout rate {settings.RateText}");
-        result.Failures.AddRange(outcome.Problems(settings.Connections));
+        result.Failures.AddRange(outcome.Problems(settings.Connections, ordered: !context.Options.Unordered));
         if (outcome.MeasuredSeconds <= 0)
         {
             return result;
@@ -31,7 +31,8 @@ internal static class FanoutScenario
             .Metric("publishesPerSec", outcome.PublishedPerSecond, "msgs/s")
             .Metric("expected", outcome.Expected, "msgs")
             .Metric("delivered", outcome.Delivered, "msgs")
-            .Metric("lost", outcome.Lost, "msgs");
+            .Metric("lost", outcome.Lost, "msgs")
+            .Metric("outOfOrder", outcome.OutOfOrder, "msgs");
         AddLatency(result, "latency", outcome.Latency);
         AddServerCpu(result, outcome.Cpu);
         result.Metric("generatorBytesAllocatedPerDelivery", outcome.AllocatedPerDelivery, "bytes");
@@ -69,6 +70,11 @@ internal static class FanoutScenario
         if (cpu.Server is { } server)
         {
             result.Metric(name, server, "% of one core");
+        }
+
+        if (cpu.Stack is { } stack)
+        {
+            result.Metric("stackCpuPercent", stack, "% of one core");
         }
     }
 }

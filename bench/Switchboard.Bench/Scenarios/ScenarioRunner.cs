@@ -58,6 +58,8 @@ internal static class ScenarioRunner
                     }
 
                     return [fixedOrGiven];
+                case "echo":
+                    return [await EchoScenario.RunAsync(context, settings)];
                 case "rest":
                     return await RestScenario.RunAsync(context, settings);
                 case "connect":

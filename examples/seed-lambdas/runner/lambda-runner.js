@@ -2,6 +2,8 @@
 // A small AWS Lambda Invoke API server for Node.js functions, in the spirit of the AWS Lambda Runtime
 // Interface Emulator: POST /2015-03-31/functions/{FunctionName}/invocations with the event as the body
 // runs functions/{FunctionName}/index.js's `handler` and answers with its result, as Lambda's Invoke API does.
+// FUNCTIONS_DIRS (folders separated by ':') adds folders searched after functions/ (e.g. the benchmark's echo
+// function in bench/lambdas), so other functions can be served without touching the seed's.
 //
 // All functions run in this one process, as many invocations in flight as arrive. aws-sdk (v2) is configured
 // here, before any function is loaded, so the functions themselves stay exactly as they run on AWS.
@@ -16,6 +18,8 @@ const { AsyncLocalStorage } = require('node:async_hooks');
 const { configureAwsSdk: configureAwsSdkFrom } = require('./configure-aws-sdk.js');
 
 const FUNCTIONS_DIR = path.resolve(process.env.FUNCTIONS_DIR || path.join(__dirname, '..', 'functions'));
+// Searched in order; the first folder with {name}/index.js serves the function.
+const SEARCH_DIRS = [FUNCTIONS_DIR, ...(process.env.FUNCTIONS_DIRS || '').split(path.delimiter).filter(Boolean).map((d) => path.resolve(d))];
 const HANDLER_EXPORT = 'handler'; // every function is "index.handler", as in the seed
 const REGION = process.env.AWS_REGION || process.env.AWS_DEFAULT_REGION || 'us-east-1';
 const ACCOUNT_ID = '000000000000';
@@ -36,12 +40,17 @@ function configureAwsSdk(fromDir = FUNCTIONS_DIR, env = process.env) {
 const invocationStore = new AsyncLocalStorage();
 const modules = new Map(); // function name -> loaded module (cached after the first successful load)
 
+/** The function's index.js in the first folder of SEARCH_DIRS that has one, or null. */
 function functionFile(name) {
-  return path.join(FUNCTIONS_DIR, name, 'index.js');
+  for (const dir of SEARCH_DIRS) {
+    const file = path.join(dir, name, 'index.js');
+    if (fs.existsSync(file)) return file;
+  }
+  return null;
 }
 
 function functionExists(name) {
-  return FUNCTION_NAME.test(name) && fs.existsSync(functionFile(name));
+  return FUNCTION_NAME.test(name) && functionFile(name) !== null;
 }
 
 /** Loads a function's module once. Throws an error shaped like the Node runtime's import errors. */
@@ -328,7 +337,7 @@ function createRunner() {
   return server;
 }
 
-module.exports = { createRunner, configureAwsSdk, invoke, functionNameOf, errorBody, FUNCTIONS_DIR };
+module.exports = { createRunner, configureAwsSdk, invoke, functionNameOf, errorBody, FUNCTIONS_DIR, SEARCH_DIRS };
 
 if (require.main === module) {
   const port = Number(process.env.RUNNER_PORT ?? 9001);

@@ -318,3 +318,26 @@ test('runner semantics: async handlers, callback errors, rejections, context, co
     fs.rmSync(dir, { recursive: true, force: true });
   }
 });
+
+test('FUNCTIONS_DIRS: more folders searched after functions/, which wins on a name in both', async () => {
+  const extra = fs.mkdtempSync(path.join(os.tmpdir(), 'seed-runner-extra-'));
+  const write = (name, code) => {
+    fs.mkdirSync(path.join(extra, name));
+    fs.writeFileSync(path.join(extra, name, 'index.js'), code);
+  };
+  write('echoBack', 'exports.handler = async (event) => ({ statusCode: 200, body: JSON.parse(event.body).message });');
+  write('broadcastMessage', 'exports.handler = async () => "the extra folder\'s copy";');
+
+  const started = await startProcess('runner/lambda-runner.js', { RUNNER_PORT: '0', FUNCTIONS_DIRS: `/nonexistent${path.delimiter}${extra}` },
+    /^READY runner=(http:\/\/127\.0\.0\.1:\d+)\n/m);
+  const base = started.match[1];
+  try {
+    assert.deepStrictEqual((await invoke(base, 'echoBack', { body: '{"message":"hi"}' })).json, { statusCode: 200, body: 'hi' });
+    // The seed's broadcastMessage (functions/) answers 403 without a key; the extra folder's copy would answer a string.
+    assert.deepStrictEqual((await invoke(base, 'broadcastMessage', { requestContext: { connectionId: 'a' }, body: '{}' })).json, { statusCode: 403 });
+    assert.strictEqual((await invoke(base, 'notAnywhere', {})).status, 404);
+  } finally {
+    await stopProcess(started.child);
+    fs.rmSync(extra, { recursive: true, force: true });
+  }
+});

@@ -7,10 +7,12 @@ namespace Switchboard.Connections;
 /// <summary>What the client gets when <c>$connect</c> does not accept, and which of an accepting answer's headers reach the 101.</summary>
 internal static class ConnectAnswers
 {
-    // The handshake's own headers, and framing ones a backend must not change.
+    // The handshake's own headers, framing ones a backend must not change, and extensions: this server speaks none,
+    // so a backend echoing permessage-deflate would make clients send frames it must refuse.
     private static readonly HashSet<string> Reserved = new(StringComparer.OrdinalIgnoreCase)
     {
-        "Connection", "Upgrade", "Sec-WebSocket-Accept", "Content-Length", "Transfer-Encoding", "Date", "Server",
+        "Connection", "Upgrade", "Sec-WebSocket-Accept", "Sec-WebSocket-Extensions", "Content-Length", "Transfer-Encoding",
+        "Keep-Alive", "Date", "Server",
     };
 
     /// <summary>The refusal's status and JSON body: 502 for a failure and 504 for a timeout, as API Gateway answers.</summary>
@@ -30,12 +32,7 @@ internal static class ConnectAnswers
             return [];
         }
 
-        return [.. headers.Where(static h => IsToken(h.Key) && !Reserved.Contains(h.Key) && IsFieldValue(h.Value))];
+        // Printable ASCII only: no CR or LF to add a header line of its own, and nothing Kestrel's upgrade path refuses.
+        return [.. headers.Where(static h => Rest.ResponseHeaders.IsToken(h.Key) && !Reserved.Contains(h.Key) && Rest.ResponseHeaders.IsPrintableAscii(h.Value))];
     }
-
-    private static bool IsToken(string name) =>
-        name.Length > 0 && name.All(static c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal));
-
-    // No CR, LF or other control bytes: a value must not be able to add a header line of its own.
-    private static bool IsFieldValue(string value) => value.All(static c => c == '\t' || (c >= ' ' && c != '\u007f' && c <= '\u00ff'));
 }

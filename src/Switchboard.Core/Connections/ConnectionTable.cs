@@ -14,6 +14,9 @@ public sealed class ConnectionTable
     // Group members by API, stage and group name: a group send enumerates one dictionary, as a broadcast does.
     private readonly ConcurrentDictionary<(string Api, string Stage, string Group), ConcurrentDictionary<string, WebSocketConnection>> _byGroup = new();
 
+    // Striped locks for joins and leaves (never for sends), by the hash of the group's key.
+    private readonly Lock[] _groupLocks = [.. Enumerable.Range(0, 64).Select(static _ => new Lock())];
+
     // Every connection whose handler is still running, open or closing: what a shutdown waits for.
     private readonly ConcurrentDictionary<WebSocketConnection, byte> _running = new();
 
@@ -66,16 +69,9 @@ public sealed class ConnectionTable
     public bool Join(WebSocketConnection connection, string group)
     {
         var key = (connection.Api, connection.Stage, group);
-        while (true)
+        lock (GroupLock(key))
         {
-            var members = _byGroup.GetOrAdd(key, static _ => new(StringComparer.Ordinal));
-            members[connection.Id] = connection;
-
-            // Leave drops a group's dictionary when it empties; if that raced with this join, join the new one.
-            if (_byGroup.TryGetValue(key, out var current) && ReferenceEquals(current, members))
-            {
-                break;
-            }
+            _byGroup.GetOrAdd(key, static _ => new(StringComparer.Ordinal))[connection.Id] = connection;
         }
 
         connection.AddGroup(group);
@@ -93,14 +89,22 @@ public sealed class ConnectionTable
     {
         connection.RemoveGroup(group);
         var key = (connection.Api, connection.Stage, group);
-        if (_byGroup.TryGetValue(key, out var members)
-            && members.TryRemove(new KeyValuePair<string, WebSocketConnection>(connection.Id, connection))
-            && members.IsEmpty)
+
+        // Joins and leaves of one group take its lock, so a leave that empties the group's dictionary and drops it
+        // cannot drop a member that joined in between. Group sends never take it: they enumerate the dictionary.
+        lock (GroupLock(key))
         {
-            // Only this exact (empty) dictionary; a joiner that raced re-checks and joins a fresh one.
-            _byGroup.TryRemove(new KeyValuePair<(string, string, string), ConcurrentDictionary<string, WebSocketConnection>>(key, members));
+            if (_byGroup.TryGetValue(key, out var members)
+                && members.TryRemove(new KeyValuePair<string, WebSocketConnection>(connection.Id, connection))
+                && members.IsEmpty)
+            {
+                _byGroup.TryRemove(key, out _);
+            }
         }
     }
+
+    private Lock GroupLock((string Api, string Stage, string Group) key) =>
+        _groupLocks[(int)((uint)key.GetHashCode() % (uint)_groupLocks.Length)];
 
     /// <summary>The members of a group on this node, or null; enumerate the dictionary itself (lock-free).</summary>
     internal ConcurrentDictionary<string, WebSocketConnection>? GroupMap(string api, string stage, string group) =>

@@ -66,6 +66,9 @@ public sealed partial class WebSocketConnection
 
     public DateTimeOffset ConnectedAt { get; }
 
+    /// <summary>The largest message this connection may send or be sent (<c>limits.maxMessageBytes</c>).</summary>
+    internal int MaxMessageBytes => _settings.MaxMessageBytes;
+
     /// <summary>When the client last sent a message (not a ping or pong).</summary>
     public DateTimeOffset LastActiveAt => DateTimeOffset.FromUnixTimeMilliseconds(Volatile.Read(ref _lastActiveMs));
 
@@ -96,8 +99,24 @@ public sealed partial class WebSocketConnection
     /// <summary>The <c>Host</c> the client connected to: API Gateway's <c>domainName</c>, the start of the callback URL.</summary>
     public string DomainName { get; internal init; } = "";
 
+    private Routing.InboundQueue? _inbound;
+    private volatile bool _inboundAborted;
+
     /// <summary>Messages waiting for a backend integration; created by the router at the first one.</summary>
-    internal Routing.InboundQueue? Inbound { get; set; }
+    internal Routing.InboundQueue? Inbound
+    {
+        get => Volatile.Read(ref _inbound);
+        set
+        {
+            Volatile.Write(ref _inbound, value);
+
+            // An abort that ran just before the queue existed still applies to it.
+            if (_inboundAborted)
+            {
+                value?.Abort();
+            }
+        }
+    }
 
     /// <summary>Raised once, on the thread that begins the close, so the connection leaves every lookup at once.</summary>
     internal event Action<WebSocketConnection>? Closing;
@@ -185,7 +204,7 @@ public sealed partial class WebSocketConnection
     /// <summary>Drops the connection without a close handshake.</summary>
     public void Abort()
     {
-        Inbound?.Abort();
+        AbortInbound();
         if (Interlocked.Exchange(ref _state, StateClosed) == StateOpen)
         {
             _discardQueued = true;
@@ -209,6 +228,13 @@ public sealed partial class WebSocketConnection
         {
             // The request behind an HTTP-upgraded connection has already finished.
         }
+    }
+
+    /// <summary>Gives up the messages waiting for backend integrations; calls in flight are cancelled.</summary>
+    internal void AbortInbound()
+    {
+        _inboundAborted = true;
+        Inbound?.Abort();
     }
 
     private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();

@@ -112,17 +112,18 @@ internal sealed partial class WebSocketSessions(
     /// </summary>
     public async Task DisconnectAsync(WebSocketApiRuntime api, WebSocketConnection connection, bool runIntegration)
     {
-        if (connection.Inbound is { } inbound)
-        {
-            await inbound.CompleteAsync().ConfigureAwait(false);
-        }
-
         try
         {
+            if (connection.Inbound is { } inbound)
+            {
+                await inbound.CompleteAsync().ConfigureAwait(false);
+            }
+
+            // A clean stop gives $disconnect until its exit deadline, so it finishes (or gives up) before the process ends.
             if (runIntegration && api.Disconnect is { } onDisconnect)
             {
                 var result = await onDisconnect.Integration.InvokeAsync(
-                    new RouteInvocation(connection, RouteEventType.Disconnect, "$disconnect", default, false), CancellationToken.None).ConfigureAwait(false);
+                    new RouteInvocation(connection, RouteEventType.Disconnect, "$disconnect", default, false), lifecycle.ExitDeadline).ConfigureAwait(false);
                 if (result.Outcome != RouteOutcome.Completed)
                 {
                     LogDisconnectUnanswered(logger, api.Name, connection.Id, result.Outcome);

@@ -25,9 +25,13 @@ internal sealed class GroupReference
     {
         if (IsPath(text))
         {
-            if (!text.StartsWith(BodyPrefix, StringComparison.Ordinal) || !JsonBodyPath.TryParse(text, out _, out var error))
+            if (!text.StartsWith(BodyPrefix, StringComparison.Ordinal))
             {
                 context.Add(jsonPath, $"'{text}' is not a message path; expected $request.body.NAME or a literal group name");
+            }
+            else if (!JsonBodyPath.TryParse(text, out _, out var error))
+            {
+                context.Add(jsonPath, error);
             }
         }
         else if (!GroupNames.IsValid(text))

@@ -1,19 +1,40 @@
 namespace Switchboard.Groups;
 
-/// <summary>Group membership of a single node that keeps nothing across restarts.</summary>
+/// <summary>
+/// Group membership of a single node that keeps nothing across restarts. Indexed by group and by connection, so each
+/// operation costs the size of one group or one connection's memberships, not the whole store; one lock, held briefly.
+/// </summary>
 public sealed class InMemoryGroupStore : IGroupStore
 {
     private readonly Lock _lock = new();
-    private readonly List<GroupMember> _members = [];
+
+    // Members of each group in joining order (insertion-ordered: a sequence number per membership).
+    private readonly Dictionary<(string Api, string Stage, string Group), Dictionary<string, (long Order, GroupMember Member)>> _groups = [];
+
+    // The groups of each connection, for removing a closed connection from all of them.
+    private readonly Dictionary<string, HashSet<(string Api, string Stage, string Group)>> _byConnection = new(StringComparer.Ordinal);
+
+    private long _order;
 
     public ValueTask AddAsync(GroupMember member, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(member);
+        var key = (member.Api, member.Stage, member.Group);
         lock (_lock)
         {
-            if (!_members.Exists(m => SameMembership(m, member.Api, member.Stage, member.Group, member.ConnectionId)))
+            if (!_groups.TryGetValue(key, out var members))
             {
-                _members.Add(member);
+                _groups[key] = members = new Dictionary<string, (long, GroupMember)>(StringComparer.Ordinal);
+            }
+
+            if (members.TryAdd(member.ConnectionId, (_order++, member)))
+            {
+                if (!_byConnection.TryGetValue(member.ConnectionId, out var groups))
+                {
+                    _byConnection[member.ConnectionId] = groups = [];
+                }
+
+                groups.Add(key);
             }
         }
 
@@ -24,7 +45,7 @@ public sealed class InMemoryGroupStore : IGroupStore
     {
         lock (_lock)
         {
-            _members.RemoveAll(m => SameMembership(m, api, stage, group, connectionId));
+            Remove((api, stage, group), connectionId);
         }
 
         return ValueTask.CompletedTask;
@@ -34,7 +55,13 @@ public sealed class InMemoryGroupStore : IGroupStore
     {
         lock (_lock)
         {
-            _members.RemoveAll(m => m.ConnectionId == connectionId);
+            if (_byConnection.TryGetValue(connectionId, out var groups))
+            {
+                foreach (var key in groups.ToArray())
+                {
+                    Remove(key, connectionId);
+                }
+            }
         }
 
         return ValueTask.CompletedTask;
@@ -44,7 +71,9 @@ public sealed class InMemoryGroupStore : IGroupStore
     {
         lock (_lock)
         {
-            IReadOnlyList<string> ids = [.. _members.Where(m => m.Api == api && m.Stage == stage && m.Group == group).Select(static m => m.ConnectionId)];
+            IReadOnlyList<string> ids = _groups.TryGetValue((api, stage, group), out var members)
+                ? [.. members.OrderBy(static m => m.Value.Order).Select(static m => m.Key)]
+                : [];
             return ValueTask.FromResult(ids);
         }
     }
@@ -53,10 +82,29 @@ public sealed class InMemoryGroupStore : IGroupStore
     {
         lock (_lock)
         {
-            return ValueTask.FromResult(_members.RemoveAll(m => m.NodeId == nodeId && m.RunId != currentRunId));
+            var stale = _groups
+                .SelectMany(static g => g.Value.Values.Select(v => v.Member))
+                .Where(m => m.NodeId == nodeId && m.RunId != currentRunId)
+                .ToList();
+            foreach (var member in stale)
+            {
+                Remove((member.Api, member.Stage, member.Group), member.ConnectionId);
+            }
+
+            return ValueTask.FromResult(stale.Count);
         }
     }
 
-    private static bool SameMembership(GroupMember m, string api, string stage, string group, string connectionId) =>
-        m.ConnectionId == connectionId && m.Group == group && m.Stage == stage && m.Api == api;
+    private void Remove((string Api, string Stage, string Group) key, string connectionId)
+    {
+        if (_groups.TryGetValue(key, out var members) && members.Remove(connectionId) && members.Count == 0)
+        {
+            _groups.Remove(key);
+        }
+
+        if (_byConnection.TryGetValue(connectionId, out var groups) && groups.Remove(key) && groups.Count == 0)
+        {
+            _byConnection.Remove(connectionId);
+        }
+    }
 }

@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Switchboard.Connections;
@@ -112,6 +113,9 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddHostedService(provider => provider.GetRequiredService<ConnectionSweeper>());
         services.AddHostedService<GatewayShutdown>();
         addStore(services);
+
+        // A host that plugs in no group store still starts: memberships then live in this process only.
+        services.TryAddSingleton<IGroupStore, InMemoryGroupStore>();
 
         var app = builder.Build();
         var handler = app.Services.GetRequiredService<GatewayRequestHandler>();

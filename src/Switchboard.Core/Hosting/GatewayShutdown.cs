@@ -7,9 +7,10 @@ using Switchboard.Routing;
 namespace Switchboard.Hosting;
 
 /// <summary>
-/// The clean stop of CONTRACT section 1: the moment stopping begins, refuse new handshakes and send every socket a 1001
-/// close; then wait for clients to answer (up to <c>limits.shutdownDrainSeconds</c>), drop the rest, and let each
-/// connection's own clean-up remove its registry row before the store closes.
+/// The clean stop: the moment stopping begins, refuse new handshakes and send every socket a 1001 close; then wait for
+/// clients to answer and for each connection's queued backend messages and <c>$disconnect</c> (up to
+/// <c>limits.shutdownDrainSeconds</c>, when the lifecycle's drain deadline cancels the queued messages still waiting),
+/// drop the rest, and let each connection's own clean-up ($disconnect, its registry row) finish before the store closes.
 /// </summary>
 internal sealed partial class GatewayShutdown(
     ConnectionTable connections,
@@ -19,6 +20,8 @@ internal sealed partial class GatewayShutdown(
     TimeProvider time,
     ILogger<GatewayShutdown> logger) : IHostedService
 {
+    private int _draining;
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         hostLifetime.ApplicationStopping.Register(BeginDrain);
@@ -45,9 +48,10 @@ internal sealed partial class GatewayShutdown(
             }
         }
 
-        // Each aborted connection still runs its $disconnect clean-up; give that a moment before the store closes.
+        // Each aborted connection still runs its clean-up ($disconnect, the registry row); wait for it until the exit
+        // deadline, which also ends the $disconnect calls still waiting for a backend, before the store closes.
         var cleanupStarted = time.GetUtcNow();
-        while (connections.RunningCount > 0 && time.GetUtcNow() - cleanupStarted < TimeSpan.FromSeconds(2))
+        while (connections.RunningCount > 0 && time.GetUtcNow() - cleanupStarted < GatewayLifecycle.DisconnectGrace + TimeSpan.FromMilliseconds(500))
         {
             await Task.Delay(TimeSpan.FromMilliseconds(20), time, CancellationToken.None).ConfigureAwait(false);
         }
@@ -55,7 +59,12 @@ internal sealed partial class GatewayShutdown(
 
     private void BeginDrain()
     {
-        lifecycle.StopAccepting();
+        // CancelAfter restarts the clock on a second call; only the first (ApplicationStopping, then StopAsync) starts it.
+        if (Interlocked.Exchange(ref _draining, 1) == 0)
+        {
+            lifecycle.BeginShutdown(TimeSpan.FromSeconds(runtime.Current.Limits.ShutdownDrainSeconds));
+        }
+
         var closing = 0;
         foreach (var connection in connections.All)
         {

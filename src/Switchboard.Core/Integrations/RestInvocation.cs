@@ -6,6 +6,7 @@ namespace Switchboard.Integrations;
 /// <param name="Http">The request.</param>
 /// <param name="Stage">The REST API stage it arrived on.</param>
 /// <param name="ResourcePath">The resource's declared path (<c>/items/{id}</c>).</param>
+/// <param name="Path">The request's path below the stage (<c>/items/42</c>), which API Gateway's proxy event calls <c>path</c>.</param>
 /// <param name="PathParameters">The values of the resource path's <c>{name}</c> segments.</param>
 /// <param name="StageVariables">The stage's variables.</param>
 /// <param name="Parameters">Request values for parameter mapping (path, query string, headers, stage variables).</param>
@@ -14,6 +15,7 @@ public sealed record RestInvocation(
     HttpContext Http,
     string Stage,
     string ResourcePath,
+    string Path,
     IReadOnlyDictionary<string, string> PathParameters,
     IReadOnlyDictionary<string, string> StageVariables,
     IRequestParameterValues Parameters,

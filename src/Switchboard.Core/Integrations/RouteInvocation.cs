@@ -26,9 +26,9 @@ public readonly record struct RouteInvocation(
 public interface IRouteIntegration
 {
     /// <summary>
-    /// True for work done in this process that never waits on anything slow (the built-in types): the receive loop
-    /// runs it itself. False for calls out of the process (<c>lambda</c>, <c>http</c>): those run from the connection's
-    /// bounded inbound queue, so the socket keeps being read (pings, close) while the backend works.
+    /// True for work done in this process that never waits on anything slow (the registry and broadcast types): the
+    /// receive loop runs it itself. False for what may wait (<c>lambda</c>, <c>http</c>, the group store): that runs from
+    /// the connection's bounded inbound queue, so the socket keeps being read (pings, close) meanwhile.
     /// </summary>
     bool RunsInline { get; }
 

@@ -43,7 +43,7 @@ internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageD
             }
             else
             {
-                await GoneAsync(http).ConfigureAwait(false);
+                await ManagementRequests.GoneAsync(http).ConfigureAwait(false);
             }
         }
         else
@@ -63,7 +63,7 @@ internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageD
 
         if (!ConnectionIds.IsWellFormed(connectionId))
         {
-            await GoneAsync(http).ConfigureAwait(false);
+            await ManagementRequests.GoneAsync(http).ConfigureAwait(false);
             return;
         }
 
@@ -78,7 +78,7 @@ internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageD
                     "The connection's outbound queue was full; it has been closed with 1008"), "LimitExceededException").ConfigureAwait(false);
                 break;
             default:
-                await GoneAsync(http).ConfigureAwait(false);
+                await ManagementRequests.GoneAsync(http).ConfigureAwait(false);
                 break;
         }
     }
@@ -88,7 +88,7 @@ internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageD
         var connection = ConnectionIds.IsWellFormed(connectionId) ? connections.Find(connectionId) : null;
         if (connection is null || !connection.IsOpen || connection.Api != api.Name || connection.Stage != stage)
         {
-            await GoneAsync(http).ConfigureAwait(false);
+            await ManagementRequests.GoneAsync(http).ConfigureAwait(false);
             return;
         }
 
@@ -113,8 +113,6 @@ internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageD
         http.Response.ContentType = "application/json";
         await http.Response.Body.WriteAsync(buffer.WrittenMemory).ConfigureAwait(false);
     }
-
-    private static Task GoneAsync(HttpContext http) => ManagementRequests.GoneAsync(http);
 
     private static string Iso(DateTimeOffset value) => value.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", System.Globalization.CultureInfo.InvariantCulture);
 }

@@ -1,13 +1,34 @@
 namespace Switchboard.Operations;
 
-/// <summary>Whether the gateway takes new connections: not before start-up cleanup is done, not once shutdown began.</summary>
+/// <summary>
+/// Whether the gateway takes new connections (not before start-up clean-up is done, not once shutdown began), and the
+/// two deadlines of a clean stop: the drain (<c>limits.shutdownDrainSeconds</c>), by which messages still waiting for
+/// a backend are given up, and the exit, a few seconds later, by which the last <c>$disconnect</c> calls are.
+/// </summary>
 public sealed class GatewayLifecycle
 {
+    /// <summary>What a stop gives <c>$disconnect</c> after the drain; within the host's own stop timeout (drain + 5 s).</summary>
+    public static readonly TimeSpan DisconnectGrace = TimeSpan.FromSeconds(4);
+
+    private readonly CancellationTokenSource _drainDeadline = new();
+    private readonly CancellationTokenSource _exitDeadline = new();
     private volatile bool _accepting;
 
     public bool IsAccepting => _accepting;
 
+    /// <summary>Fires when a clean stop's drain time has passed; never before a stop.</summary>
+    public CancellationToken DrainDeadline => _drainDeadline.Token;
+
+    /// <summary>Fires <see cref="DisconnectGrace"/> after the drain deadline: the stop's clean-up is over.</summary>
+    public CancellationToken ExitDeadline => _exitDeadline.Token;
+
     internal void StartAccepting() => _accepting = true;
 
-    internal void StopAccepting() => _accepting = false;
+    /// <summary>Stops accepting and starts both clocks. Call once: a second call would restart them.</summary>
+    internal void BeginShutdown(TimeSpan drain)
+    {
+        _accepting = false;
+        _drainDeadline.CancelAfter(drain);
+        _exitDeadline.CancelAfter(drain + DisconnectGrace);
+    }
 }

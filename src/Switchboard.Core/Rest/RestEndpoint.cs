@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.Extensions.Logging;
 using Switchboard.Auth;
 using Switchboard.Integrations;
@@ -42,7 +43,7 @@ internal sealed partial class RestEndpoint(IApiKeyStore apiKeys, GatewayMetrics 
             return;
         }
 
-        var body = await ReadBodyAsync(http.Request).ConfigureAwait(false);
+        var body = await ReadBodyAsync(http).ConfigureAwait(false);
         if (body is null)
         {
             await HttpAnswers.JsonAsync(http, StatusCodes.Status413PayloadTooLarge, JsonMessages.Message(
@@ -55,7 +56,7 @@ internal sealed partial class RestEndpoint(IApiKeyStore apiKeys, GatewayMetrics 
         {
             var stageDefinition = api.Stages[stage];
             var parameters = new HttpRequestParameters(http.Request, pathParameters, stageDefinition);
-            var invocation = new RestInvocation(http, stage, resource.Path.Path, pathParameters, stageDefinition.Variables, parameters, body);
+            var invocation = new RestInvocation(http, stage, resource.Path.Path, resourcePath, pathParameters, stageDefinition.Variables, parameters, body);
             result = await method.Integration.InvokeAsync(invocation, http.RequestAborted).ConfigureAwait(false);
         }
         catch (Exception ex)
@@ -69,12 +70,9 @@ internal sealed partial class RestEndpoint(IApiKeyStore apiKeys, GatewayMetrics 
 
     private static async Task WriteAsync(HttpContext http, RestResult result)
     {
-        if (result.Headers is { } headers)
+        foreach (var (name, value) in ResponseHeaders.Allowed(result.Headers))
         {
-            foreach (var (name, value) in headers)
-            {
-                http.Response.Headers.Append(name, value);
-            }
+            http.Response.Headers.Append(name, value);
         }
 
         if (result.RawBody is not { } raw)
@@ -89,9 +87,10 @@ internal sealed partial class RestEndpoint(IApiKeyStore apiKeys, GatewayMetrics 
     }
 
     /// <summary>The request body, or null when it is over <see cref="MaxBodyBytes"/>.</summary>
-    private static async Task<byte[]?> ReadBodyAsync(HttpRequest request)
+    private static async Task<byte[]?> ReadBodyAsync(HttpContext http)
     {
-        if (request.ContentLength is 0 || (request.ContentLength is null && !request.Headers.TransferEncoding.Any()))
+        var request = http.Request;
+        if (http.Features.Get<IHttpRequestBodyDetectionFeature>() is { CanHaveBody: false } || request.ContentLength is 0)
         {
             return [];
         }
@@ -99,6 +98,14 @@ internal sealed partial class RestEndpoint(IApiKeyStore apiKeys, GatewayMetrics 
         if (request.ContentLength > MaxBodyBytes)
         {
             return null;
+        }
+
+        if (request.ContentLength is { } length)
+        {
+            // Known length: one exact buffer, no growing copies.
+            var exact = new byte[length];
+            await request.Body.ReadExactlyAsync(exact).ConfigureAwait(false);
+            return exact;
         }
 
         using var buffer = new MemoryStream();

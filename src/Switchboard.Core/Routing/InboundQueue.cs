@@ -17,18 +17,21 @@ internal sealed class InboundQueue
     private readonly Channel<Entry> _entries = Channel.CreateUnbounded<Entry>(new UnboundedChannelOptions { SingleReader = true, SingleWriter = true });
     private readonly SemaphoreSlim _slots;
     private readonly Func<Entry, Task> _handle;
-    private readonly CancellationTokenSource _cancel = new();
+    private readonly Action<Exception> _onBug;
+    private readonly CancellationTokenSource _cancel;
     private readonly Task _worker;
     private int _pending;
 
-    public InboundQueue(int capacity, Func<Entry, Task> handle)
+    public InboundQueue(int capacity, CancellationToken stopping, Func<Entry, Task> handle, Action<Exception> onBug)
     {
+        _cancel = CancellationTokenSource.CreateLinkedTokenSource(stopping);
         _slots = new SemaphoreSlim(capacity, capacity);
         _handle = handle;
+        _onBug = onBug;
         _worker = Task.Run(WorkAsync);
     }
 
-    /// <summary>Fires when the connection is aborted: calls in flight give up.</summary>
+    /// <summary>Fires when the connection is aborted or the server's drain time is over: calls in flight give up.</summary>
     public CancellationToken Cancelled => _cancel.Token;
 
     /// <summary>True when nothing is queued or running, so a message may be handled inline without overtaking one.</summary>
@@ -45,10 +48,13 @@ internal sealed class InboundQueue
     }
 
     /// <summary>No more messages; completes when the queued ones have been handled (or given up after <see cref="Abort"/>).</summary>
-    public Task CompleteAsync()
+    public async Task CompleteAsync()
     {
         _entries.Writer.TryComplete();
-        return _worker;
+        await _worker.ConfigureAwait(false);
+
+        // The linked source holds a registration on the server's drain token: release it with the connection.
+        _cancel.Dispose();
     }
 
     public void Abort()
@@ -68,7 +74,17 @@ internal sealed class InboundQueue
         {
             try
             {
-                await _handle(entry).ConfigureAwait(false);
+                // After an abort the rest are given up without building their events.
+                if (!_cancel.IsCancellationRequested)
+                {
+                    await _handle(entry).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex)
+            {
+                // The handler answers every failure itself; reaching here is a bug, and the queue must go on (a dead
+                // worker would stall this connection's reading for good).
+                _onBug(ex);
             }
             finally
             {

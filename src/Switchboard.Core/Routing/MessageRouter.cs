@@ -1,6 +1,7 @@
 using Microsoft.Extensions.Logging;
 using Switchboard.Connections;
 using Switchboard.Integrations;
+using Switchboard.Operations;
 
 namespace Switchboard.Routing;
 
@@ -10,7 +11,7 @@ namespace Switchboard.Routing;
 /// <see cref="InboundQueue"/> for backends, so that one connection's messages reach integrations in order. Outcomes
 /// become what API Gateway sends the sender: error frames, or the body on a two-way route.
 /// </summary>
-internal sealed partial class MessageRouter(GatewayRuntimeHolder runtime, ILogger<MessageRouter> logger) : IMessageHandler
+internal sealed partial class MessageRouter(GatewayRuntimeHolder runtime, GatewayLifecycle lifecycle, ILogger<MessageRouter> logger) : IMessageHandler
 {
     public async ValueTask OnMessageAsync(WebSocketConnection connection, ReadOnlyMemory<byte> message, bool isText)
     {
@@ -31,9 +32,13 @@ internal sealed partial class MessageRouter(GatewayRuntimeHolder runtime, ILogge
 
         if (inbound is null)
         {
-            connection.Inbound = inbound = new InboundQueue(
+            // Queued messages are given up when the connection is aborted, or when a clean stop's drain time is over.
+            inbound = new InboundQueue(
                 current.Limits.InboundQueueMessages,
-                entry => InvokeAsync(connection, entry.Route, entry.Message, entry.IsText, connection.Inbound!.Cancelled).AsTask());
+                lifecycle.DrainDeadline,
+                entry => InvokeAsync(connection, entry.Route, entry.Message, entry.IsText, connection.Inbound!.Cancelled).AsTask(),
+                ex => LogQueueBug(logger, ex, connection.Api, connection.Id));
+            connection.Inbound = inbound;
         }
 
         // Waits while the queue is full: the receive loop stops reading and TCP pushes back on the client.
@@ -66,11 +71,18 @@ internal sealed partial class MessageRouter(GatewayRuntimeHolder runtime, ILogge
                 connection.TryEnqueue(ErrorFrames.Frame(ErrorFrames.EndpointTimedOut, connection.Id, ConnectionIds.New()));
                 break;
             case RouteOutcome.Completed when route.TwoWay && !string.IsNullOrEmpty(result.Body):
-                // A route response sends the result's body whatever its status, as API Gateway's $default route response does.
-                connection.TryEnqueue(WebSocketFrames.Text(System.Text.Encoding.UTF8.GetBytes(result.Body)));
+                // A route response sends the result's body whatever its status, as API Gateway's $default route response
+                // does; a body over the message limit is an integration error, as API Gateway's 128 KiB frame limit makes it.
+                var body = System.Text.Encoding.UTF8.GetBytes(result.Body);
+                connection.TryEnqueue(body.Length <= connection.MaxMessageBytes
+                    ? WebSocketFrames.Text(body)
+                    : ErrorFrames.Frame(ErrorFrames.InternalServerError, connection.Id, ConnectionIds.New()));
                 break;
         }
     }
+
+    [LoggerMessage(EventId = 201, Level = LogLevel.Error, Message = "Inbound queue of connection {ConnectionId} on API {Api} caught an unexpected failure")]
+    private static partial void LogQueueBug(ILogger logger, Exception exception, string api, string connectionId);
 
     [LoggerMessage(EventId = 200, Level = LogLevel.Error, Message = "Integration of route {RouteKey} of API {Api} failed for connection {ConnectionId} (request {RequestId})")]
     private static partial void LogIntegrationFailed(ILogger logger, Exception exception, string api, string routeKey, string connectionId, string requestId);

@@ -38,9 +38,6 @@ internal sealed class WebSocketApiRuntime
 
     public string Name { get; }
 
-    /// <summary>The <c>apiId</c> in events (<see cref="ApiIds"/>).</summary>
-    public string ApiId => ApiIds.For(Name);
-
     public string BasePath { get; }
 
     public IReadOnlySet<string> Stages { get; }

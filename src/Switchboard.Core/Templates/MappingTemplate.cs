@@ -8,6 +8,9 @@ namespace Switchboard.Templates;
 /// </summary>
 public sealed class MappingTemplate
 {
+    /// <summary>Longest output a render may produce: Lambda's 6 MB payload limit, counted in characters.</summary>
+    public const int MaxOutputChars = 6 * 1024 * 1024;
+
     private readonly Block _root;
     private readonly int _sizeHint;
 
@@ -41,8 +44,17 @@ public sealed class MappingTemplate
     public string Render(TemplateInput input)
     {
         ArgumentNullException.ThrowIfNull(input);
-        using var context = new RenderContext(input, new StringBuilder(_sizeHint + 64));
-        _root.Render(context);
+        using var context = new RenderContext(input, new StringBuilder(Math.Min(_sizeHint + 64, MaxOutputChars), MaxOutputChars));
+        try
+        {
+            _root.Render(context);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            // The builder's capacity limit: a loop re-emitting a large body must not take the server's memory.
+            throw new TemplateRenderException($"the rendered template exceeds {MaxOutputChars} characters", ex);
+        }
+
         return context.Output.ToString();
     }
 }

@@ -54,18 +54,19 @@ internal sealed partial class BackendInvoker(
 
             return new BackendAnswer(RouteOutcome.Completed, body);
         }
-        catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
+        catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
             LogTimedOut(logger, target.Name, (int)timeout.TotalMilliseconds, requestId);
             return BackendAnswer.TimedOut;
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
         {
-            // The caller went away (the server is stopping): no answer for anyone.
+            // The caller gave up (the connection was aborted, or the server's drain time ran out): no answer for anyone.
             return BackendAnswer.Failed;
         }
-        catch (HttpRequestException ex)
+        catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
         {
+            // Refused, reset mid-answer, or the connect attempt timed out (the handler's own cancellation): unreachable.
             LogUnreachable(logger, ex, target.Name, requestId);
             return BackendAnswer.Failed;
         }

@@ -51,7 +51,12 @@ internal sealed class BackendRestIntegration(BackendInvoker invoker, string apiI
             return InternalError();
         }
 
-        var contentType = headers.FirstOrDefault(static h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)).Value ?? "application/json";
+        var contentType = headers.FirstOrDefault(static h => string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)).Value;
+        if (contentType is null || !Rest.ResponseHeaders.IsPrintableAscii(contentType))
+        {
+            contentType = "application/json";
+        }
+
         return new RestResult(status, Encoding.UTF8.GetString(body), contentType, headers.Where(static h => !string.Equals(h.Key, "Content-Type", StringComparison.OrdinalIgnoreCase)).ToList())
         {
             RawBody = body,

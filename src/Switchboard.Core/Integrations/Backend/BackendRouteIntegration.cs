@@ -16,9 +16,18 @@ internal sealed class BackendRouteIntegration(BackendInvoker invoker, string api
     {
         var requestId = Connections.ConnectionIds.New();
         var now = time.GetUtcNow();
-        var payload = template is null
-            ? WebSocketEvent.Write(invocation, apiId, requestId, now)
-            : Encoding.UTF8.GetBytes(template.Render(TemplateInputs.ForRoute(invocation, apiId, requestId, now)));
+        byte[] payload;
+        try
+        {
+            payload = template is null
+                ? WebSocketEvent.Write(invocation, apiId, requestId, now)
+                : Encoding.UTF8.GetBytes(template.Render(TemplateInputs.ForRoute(invocation, apiId, requestId, now)));
+        }
+        catch (TemplateRenderException)
+        {
+            // What the template failed on may be the client's message: not logged.
+            return RouteResult.Failed;
+        }
 
         var answer = await invoker.InvokeAsync(payload, requestId, cancellationToken).ConfigureAwait(false);
         if (answer.Outcome != RouteOutcome.Completed)

@@ -30,7 +30,8 @@ internal sealed class HttpTarget(string uri) : IBackendTarget
 {
     private readonly Uri _uri = new(uri);
 
-    public string Name => uri;
+    /// <summary>Scheme, host, port and path only: a query string or user info may hold a secret, and this is logged.</summary>
+    public string Name => $"{_uri.Scheme}://{_uri.Authority}{_uri.AbsolutePath}";
 
     public HttpRequestMessage CreateRequest(byte[] payload)
     {

@@ -12,7 +12,7 @@ internal static class ProxyResult
     /// <summary>
     /// For a WebSocket route. Lenient as API Gateway is there: <c>null</c>, an object without <c>statusCode</c> or a bare
     /// value is a 200; a bare string or a non-string <c>body</c> is the text sent back on a two-way route. False when the
-    /// answer is not JSON at all.
+    /// answer is not JSON at all, or its <c>statusCode</c> is neither an integer nor a numeric string.
     /// </summary>
     public static bool TryReadRoute(byte[] answer, out RouteResult result)
     {
@@ -29,7 +29,12 @@ internal static class ProxyResult
             switch (root.ValueKind)
             {
                 case JsonValueKind.Object:
-                    var status = root.TryGetProperty("statusCode", out var code) && code.TryGetInt32(out var number) ? number : 200;
+                    var status = 200;
+                    if (root.TryGetProperty("statusCode", out var code) && !TryReadStatus(code, out status))
+                    {
+                        return false;
+                    }
+
                     var body = root.TryGetProperty("body", out var bodyElement) ? TextOf(bodyElement) : null;
                     result = new RouteResult(RouteOutcome.Completed, status, body, Headers(root));
                     return true;
@@ -62,7 +67,7 @@ internal static class ProxyResult
             var root = document.RootElement;
             if (root.ValueKind != JsonValueKind.Object
                 || !root.TryGetProperty("statusCode", out var code)
-                || !code.TryGetInt32(out status)
+                || !TryReadStatus(code, out status)
                 || status is < 100 or > 599)
             {
                 return false;
@@ -99,6 +104,18 @@ internal static class ProxyResult
         {
             return false;
         }
+    }
+
+    /// <summary>An integer status, also as a numeric string (API Gateway accepts <c>"statusCode": "201"</c>).</summary>
+    private static bool TryReadStatus(JsonElement code, out int status)
+    {
+        status = 0;
+        return code.ValueKind switch
+        {
+            JsonValueKind.Number => code.TryGetInt32(out status),
+            JsonValueKind.String => int.TryParse(code.GetString(), System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out status),
+            _ => false,
+        };
     }
 
     private static List<KeyValuePair<string, string>>? Headers(JsonElement root)

@@ -21,7 +21,9 @@ internal static class RestProxyEvent
         {
             json.WriteStartObject();
             json.WriteString("resource", invocation.ResourcePath);
-            json.WriteString("path", request.Path.Value);
+            // The path below the stage, as API Gateway sends it (frameworks behind a proxy route on it); the full path
+            // is requestContext.path.
+            json.WriteString("path", invocation.Path);
             json.WriteString("httpMethod", request.Method);
 
             var headers = new List<KeyValuePair<string, string>>();

@@ -6,7 +6,8 @@ namespace Switchboard.Integrations.Backend;
 
 /// <summary>
 /// Signs outgoing requests with AWS Signature Version 4 (header form), for invoking AWS Lambda itself. Credentials
-/// come from the standard AWS environment variables, read once when the definition is loaded.
+/// come from the standard AWS environment variables, read once when the definition is loaded (so temporary
+/// credentials with <c>AWS_SESSION_TOKEN</c> last until they expire; restart with fresh ones).
 /// </summary>
 internal sealed class SigV4Signer(string accessKeyId, string secretAccessKey, string? sessionToken, string region, string service, TimeProvider time)
 {
@@ -20,7 +21,8 @@ internal sealed class SigV4Signer(string accessKeyId, string secretAccessKey, st
             return null;
         }
 
-        var region = environment("AWS_REGION") ?? environment("AWS_DEFAULT_REGION") ?? RegionOf(endpoint) ?? "us-east-1";
+        // The endpoint's own region wins: a request to lambda.eu-west-1 signed for another region is refused.
+        var region = RegionOf(endpoint) ?? environment("AWS_REGION") ?? environment("AWS_DEFAULT_REGION") ?? "us-east-1";
         return new SigV4Signer(accessKey, secret, environment("AWS_SESSION_TOKEN"), region, service, time);
     }
 

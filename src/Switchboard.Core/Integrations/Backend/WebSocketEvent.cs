@@ -75,7 +75,7 @@ internal static class WebSocketEvent
         headers.Add(new("X-Forwarded-Proto", handshake.IsHttps ? "https" : "http"));
         WriteHeaders(json, headers);
 
-        if (handshake.Query.Count > 0)
+        if (handshake.HasQuery && handshake.Query.Count > 0)
         {
             WriteMultiMap(json, "queryStringParameters", "multiValueQueryStringParameters", handshake.Query, StringComparer.Ordinal, sort: false);
         }

@@ -28,8 +28,6 @@ internal sealed class IntegrationValidationContext(
     /// <summary>The <c>{name}</c> parameters of the REST resource's path; empty on WebSocket routes.</summary>
     public IReadOnlySet<string> PathParameters { get; } = pathParameters;
 
-    public int ErrorCount => errors.Count;
-
     /// <summary>The JSON path of one of the integration's settings.</summary>
     public string PathOf(string setting) => JsonPath.Property(Path, setting);
 

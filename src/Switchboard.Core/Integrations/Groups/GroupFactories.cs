@@ -34,6 +34,7 @@ internal abstract class GroupFactory : IIntegrationFactory
     {
         IntegrationPlacement.Message => null,
         IntegrationPlacement.Rest => $"{Type} is only allowed on a WebSocket API's message routes, not on a REST method; use PUT or DELETE /{{stage}}/@groups/{{group}}/{{id}} there",
+        IntegrationPlacement.Disconnect => $"{Type} is not allowed on the {routeKey} route; a closing connection leaves every group by itself",
         _ => $"{Type} is not allowed on the {routeKey} route; the connection can join a group from its first message",
     };
 

@@ -10,7 +10,8 @@ namespace Switchboard.Integrations.Groups;
 /// </summary>
 internal sealed class GroupIntegration(GroupMembership membership, GroupReference group, bool join) : IRouteIntegration
 {
-    public bool RunsInline => true;
+    // The group store may wait (a SQLite write behind another process's lock): off the receive loop, in order.
+    public bool RunsInline => false;
 
     public async ValueTask<RouteResult> InvokeAsync(RouteInvocation invocation, CancellationToken cancellationToken)
     {
