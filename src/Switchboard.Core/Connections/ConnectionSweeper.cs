@@ -78,8 +78,10 @@ internal sealed partial class ConnectionSweeper(
             {
                 connection.BeginClose(CloseCodes.GoingAway, "Going away: idle timeout");
             }
-            else if (keepAliveMs > 0)
+            else if (keepAliveMs > 0 && connection.Inbound is not { IsFull: true })
             {
+                // (A connection whose inbound queue is full is not being read, by the server's choice: its silence
+                // says nothing about the client, so it is neither pinged nor dropped until reading resumes.)
                 var silentMs = nowMs - connection.LastReceivedMs;
                 if (silentMs >= 2 * keepAliveMs + 1000)
                 {

@@ -34,6 +34,9 @@ internal sealed class InboundQueue
     /// <summary>Fires when the connection is aborted or the server's drain time is over: calls in flight give up.</summary>
     public CancellationToken Cancelled => _cancel.Token;
 
+    /// <summary>True while every slot is taken: the receive loop is waiting and the socket is not being read.</summary>
+    public bool IsFull => _slots.CurrentCount == 0;
+
     /// <summary>True when nothing is queued or running, so a message may be handled inline without overtaking one.</summary>
     public bool IsIdle => Volatile.Read(ref _pending) == 0;
 

@@ -19,6 +19,10 @@ internal sealed partial class BackendInvoker(
 
     private readonly SemaphoreSlim _slots = new(maxConcurrency, maxConcurrency);
 
+    // A failing backend is logged once when it starts failing and once when it recovers, not once per call (a dead
+    // backend behind a busy route would otherwise flood the log); the calls in between log at Debug.
+    private int _failing;
+
     public string TargetName => target.Name;
 
     public async Task<BackendAnswer> InvokeAsync(byte[] payload, string requestId, CancellationToken cancellationToken)
@@ -35,12 +39,18 @@ internal sealed partial class BackendInvoker(
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
             if (!response.IsSuccessStatusCode)
             {
-                LogStatus(logger, target.Name, (int)response.StatusCode, requestId);
+                if (StartsFailing())
+                {
+                    LogStatus(logger, target.Name, (int)response.StatusCode, requestId);
+                }
+
+                LogFailedCall(logger, target.Name, requestId);
                 return BackendAnswer.Failed;
             }
 
             if (target.IsFunctionError(response))
             {
+                // A function that throws is the function's failure, not the backend's: logged for every call.
                 LogFunctionError(logger, target.Name, requestId);
                 return BackendAnswer.Failed;
             }
@@ -52,11 +62,21 @@ internal sealed partial class BackendInvoker(
                 return BackendAnswer.Failed;
             }
 
+            if (Interlocked.Exchange(ref _failing, 0) == 1)
+            {
+                LogRecovered(logger, target.Name);
+            }
+
             return new BackendAnswer(RouteOutcome.Completed, body);
         }
         catch (OperationCanceledException) when (deadline.IsCancellationRequested && !cancellationToken.IsCancellationRequested)
         {
-            LogTimedOut(logger, target.Name, (int)timeout.TotalMilliseconds, requestId);
+            if (StartsFailing())
+            {
+                LogTimedOut(logger, target.Name, (int)timeout.TotalMilliseconds, requestId);
+            }
+
+            LogFailedCall(logger, target.Name, requestId);
             return BackendAnswer.TimedOut;
         }
         catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
@@ -67,7 +87,12 @@ internal sealed partial class BackendInvoker(
         catch (Exception ex) when (ex is HttpRequestException or IOException or OperationCanceledException)
         {
             // Refused, reset mid-answer, or the connect attempt timed out (the handler's own cancellation): unreachable.
-            LogUnreachable(logger, ex, target.Name, requestId);
+            if (StartsFailing())
+            {
+                LogUnreachable(logger, ex, target.Name, requestId);
+            }
+
+            LogFailedCall(logger, target.Name, requestId);
             return BackendAnswer.Failed;
         }
         finally
@@ -78,6 +103,8 @@ internal sealed partial class BackendInvoker(
             }
         }
     }
+
+    private bool StartsFailing() => Interlocked.Exchange(ref _failing, 1) == 0;
 
     private static async Task<byte[]?> ReadBoundedAsync(HttpContent content, CancellationToken token)
     {
@@ -106,17 +133,23 @@ internal sealed partial class BackendInvoker(
         }
     }
 
-    [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "Backend {Target} answered {Status} (request {RequestId})")]
+    [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "Backend {Target} answered {Status} (request {RequestId}); further failures are logged at Debug until it answers again")]
     private static partial void LogStatus(ILogger logger, string target, int status, string requestId);
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Function {Target} failed (X-Amz-Function-Error; request {RequestId})")]
     private static partial void LogFunctionError(ILogger logger, string target, string requestId);
 
-    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Backend {Target} did not answer within {TimeoutMs} ms (request {RequestId})")]
+    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Backend {Target} did not answer within {TimeoutMs} ms (request {RequestId}); further failures are logged at Debug until it answers again")]
     private static partial void LogTimedOut(ILogger logger, string target, int timeoutMs, string requestId);
 
-    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Backend {Target} could not be reached (request {RequestId})")]
+    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Backend {Target} could not be reached (request {RequestId}); further failures are logged at Debug until it answers again")]
     private static partial void LogUnreachable(ILogger logger, Exception exception, string target, string requestId);
+
+    [LoggerMessage(EventId = 405, Level = LogLevel.Information, Message = "Backend {Target} answers again")]
+    private static partial void LogRecovered(ILogger logger, string target);
+
+    [LoggerMessage(EventId = 406, Level = LogLevel.Debug, Message = "Call to backend {Target} failed (request {RequestId})")]
+    private static partial void LogFailedCall(ILogger logger, string target, string requestId);
 
     [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "Backend {Target} answered more than {Limit} bytes (request {RequestId})")]
     private static partial void LogTooLarge(ILogger logger, string target, int limit, string requestId);
