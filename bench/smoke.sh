@@ -66,7 +66,7 @@ status=0
 dotnet "$bench_dll" all --smoke --target switchboard --url "ws://127.0.0.1:$port/dev" \
     --api-key "$key" --server-pid "$server_pid" --json "$work/results.jsonl" || status=$?
 
-# A clean stop (CONTRACT section 1): SIGTERM, exit 0 within 30 s.
+# A clean stop (the README): SIGTERM, exit 0 within 30 s.
 if kill -TERM "$server_pid" 2>/dev/null; then
     for _ in $(seq 1 300); do
         kill -0 "$server_pid" 2>/dev/null || break

@@ -3,7 +3,7 @@ using System.Text;
 namespace Switchboard.Bench.Client;
 
 /// <summary>
-/// The seed's protocol (CONTRACT section 2): publish <c>{"action":"onMessage","message":TEXT,"key":SECRET}</c>; every other
+/// The seed's protocol (the README): publish <c>{"action":"onMessage","message":TEXT,"key":SECRET}</c>; every other
 /// connection receives TEXT as the whole text frame. <c>--action</c> names another route in place of <c>onMessage</c>.
 /// </summary>
 internal sealed class SeedProtocol(string broadcastKey, string action = SeedProtocol.DefaultAction) : IBenchProtocol

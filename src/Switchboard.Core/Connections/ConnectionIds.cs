@@ -5,7 +5,7 @@ namespace Switchboard.Connections;
 
 /// <summary>
 /// Connection and request ids: 12 random bytes (96 bits) as 16 characters of base64url, so ids are unguessable, never
-/// reused in practice, and need no escaping in a URL path (CONTRACT section 4).
+/// reused in practice, and need no escaping in a URL path (the README).
 /// </summary>
 internal static class ConnectionIds
 {

@@ -29,6 +29,6 @@ internal static class DefinitionValues
     /// <summary>HTTP verbs a REST method may be declared for; <c>ANY</c> matches every verb, as in API Gateway.</summary>
     public static readonly IReadOnlyList<string> HttpMethods = ["GET", "POST", "PUT", "PATCH", "DELETE", "HEAD", "OPTIONS", "ANY"];
 
-    /// <summary>URLs the gateway serves itself (CONTRACT section 6); no stage may take them.</summary>
+    /// <summary>URLs the gateway serves itself (the README); no stage may take them.</summary>
     public static readonly IReadOnlyList<string> ReservedUrls = ["/healthz", "/readyz", "/metrics"];
 }

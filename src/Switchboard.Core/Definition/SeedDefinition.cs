@@ -3,7 +3,7 @@ using System.Text.Json;
 namespace Switchboard.Definition;
 
 /// <summary>
-/// The built-in setup (CONTRACT section 2), which <c>serve</c> runs without <c>--config</c> and <c>switchboard init</c>
+/// The built-in setup (the README), which <c>serve</c> runs without <c>--config</c> and <c>switchboard init</c>
 /// writes out: the seed document's WebSocket API, its REST receiver and its usage plan.
 /// </summary>
 public static class SeedDefinition

@@ -5,7 +5,7 @@ namespace Switchboard.Operations;
 
 /// <summary>
 /// The gateway's counters, kept as plain fields updated with Interlocked: a broadcast adds its recipient count once,
-/// never once per recipient. Rendered as Prometheus text by <see cref="WritePrometheus"/>; names are CONTRACT section 6's.
+/// never once per recipient. Rendered as Prometheus text by <see cref="WritePrometheus"/>; names are the README's Operations section's.
 /// </summary>
 public sealed class GatewayMetrics
 {

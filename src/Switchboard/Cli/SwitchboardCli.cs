@@ -4,7 +4,7 @@ namespace Switchboard.Cli;
 
 /// <summary>
 /// The command line: <c>serve</c>, <c>init</c>, <c>keys create|list|revoke</c>, <c>connections list</c>. Misuse prints one
-/// line per problem and exits 2 (CONTRACT section 1); <c>--help</c> works on every command.
+/// line per problem and exits 2 (the README); <c>--help</c> works on every command.
 /// </summary>
 internal static class SwitchboardCli
 {

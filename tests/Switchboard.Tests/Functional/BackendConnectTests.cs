@@ -6,7 +6,7 @@ using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Functional;
 
-/// <summary>What a <c>lambda</c> <c>$connect</c>'s answer does to the handshake (CONTRACT section 8, reference section 3).</summary>
+/// <summary>What a <c>lambda</c> <c>$connect</c>'s answer does to the handshake (docs/integrations.md).</summary>
 public sealed class BackendConnectTests
 {
     [Fact]

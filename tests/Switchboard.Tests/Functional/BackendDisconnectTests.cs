@@ -4,7 +4,7 @@ using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Functional;
 
-/// <summary><c>$disconnect</c> is called exactly once per connection, whoever closes it (CONTRACT section 8).</summary>
+/// <summary><c>$disconnect</c> is called exactly once per connection, whoever closes it (docs/integrations.md).</summary>
 public sealed class BackendDisconnectTests
 {
     [Fact]

@@ -7,7 +7,7 @@ using Switchboard.Tests.Infrastructure;
 namespace Switchboard.Tests.Functional;
 
 /// <summary>
-/// The Lambda proxy events a <c>lambda</c> route gets (CONTRACT section 8), field for field against events API Gateway
+/// The Lambda proxy events a <c>lambda</c> route gets (docs/integrations.md), field for field against events API Gateway
 /// really sent. Fixtures: apigw-connect-2024.json from typelevel/feral's ApiGatewayV2WebSocketEventSuite (February
 /// 2024, wscat client); apigw-connect-2020.json from aws-samples/simple-websockets-chat-app test/OnConnectEvent.json
 /// (April 2020, browser, with a query string); apigw-message-2024.json and apigw-disconnect-2024.json from

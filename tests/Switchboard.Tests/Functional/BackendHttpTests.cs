@@ -3,7 +3,7 @@ using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Functional;
 
-/// <summary>The <c>http</c> type: the same events POSTed to a plain web service (CONTRACT section 8).</summary>
+/// <summary>The <c>http</c> type: the same events POSTed to a plain web service (docs/integrations.md).</summary>
 public sealed class BackendHttpTests
 {
     private static GatewayDefinition HttpRoutes(BackendServer backend, string prefix) =>

@@ -3,7 +3,7 @@ using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Functional;
 
-/// <summary>What the sender of a message gets back from a <c>lambda</c> route (CONTRACT section 8, reference sections 1.6 and 1.7).</summary>
+/// <summary>What the sender of a message gets back from a <c>lambda</c> route (docs/integrations.md).</summary>
 public sealed class BackendMessageTests
 {
     /// <summary>A server whose only route is <c>$default</c>, invoking <paramref name="function"/>.</summary>

@@ -6,7 +6,7 @@ namespace Switchboard.Tests.Functional;
 
 /// <summary>
 /// One invoke at a time per connection, in arrival order; a slow function delays only its own connection; a full inbound
-/// queue pushes back on the client instead of growing or dropping (CONTRACT section 8, limits.inboundQueueMessages).
+/// queue pushes back on the client instead of growing or dropping (docs/integrations.md, limits.inboundQueueMessages).
 /// </summary>
 public sealed class BackendOrderTests
 {

@@ -6,7 +6,7 @@ using Switchboard.Tests.Infrastructure;
 namespace Switchboard.Tests.Functional;
 
 /// <summary>
-/// REST methods with a <c>lambda</c> integration (CONTRACT section 8): the REST proxy event 1.0 and its result without a
+/// REST methods with a <c>lambda</c> integration (docs/integrations.md): the REST proxy event 1.0 and its result without a
 /// template; the rendered template and a JSON 200 with one.
 /// </summary>
 public sealed class BackendRestTests

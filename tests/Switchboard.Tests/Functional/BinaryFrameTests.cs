@@ -3,7 +3,7 @@ using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Functional;
 
-/// <summary>Binary frames from clients (CONTRACT section 5): routed like non-JSON by default, or refused with 1003.</summary>
+/// <summary>Binary frames from clients (the README): routed like non-JSON by default, or refused with 1003.</summary>
 public sealed class BinaryFrameTests
 {
     private static readonly byte[] ValidBroadcastAsBinary = Encoding.UTF8.GetBytes(SeedMessages.OnMessage("binary"));

@@ -6,7 +6,7 @@ using Switchboard.Tests.Infrastructure;
 namespace Switchboard.Tests.Functional;
 
 /// <summary>
-/// The registry rows <c>$connect</c> writes and <c>$disconnect</c> removes (CONTRACT section 2), seen from outside the
+/// The registry rows <c>$connect</c> writes and <c>$disconnect</c> removes (the README), seen from outside the
 /// socket, on the in-memory and the SQLite store.
 /// </summary>
 public sealed partial class ConnectionRegistryTests

@@ -2,7 +2,7 @@ using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Functional;
 
-/// <summary>Idle, lifetime and keep-alive limits (CONTRACT section 5); the sweeper runs on real time here, so nothing asserts timing.</summary>
+/// <summary>Idle, lifetime and keep-alive limits (the README); the sweeper runs on real time here, so nothing asserts timing.</summary>
 public sealed class ConnectionTimeoutTests
 {
     [Fact]
@@ -93,7 +93,7 @@ public sealed class ConnectionTimeoutTests
     [Fact]
     public async Task MessagesToAClient_CountAsActivity_SoASilentReaderIsNotIdle()
     {
-        // Idle is measured on messages in either direction (reference section 5.2). The gaps between messages here
+        // Idle is measured on messages in either direction. The gaps between messages here
         // are a fraction of the timeout, so only a stalled machine could make this close.
         await using var server = await GatewayServer.StartAsync(TestDefinitions.WithLimits(l => l with { IdleTimeoutSeconds = 3 }));
         var key = await server.CreateKeyAsync("activity");
@@ -113,7 +113,7 @@ public sealed class ConnectionTimeoutTests
     [Fact]
     public async Task PingsFromAClient_DoNotCountAsActivity()
     {
-        // As in API Gateway, protocol pings do not keep a connection from idling out (reference section 5.2).
+        // As in API Gateway, protocol pings do not keep a connection from idling out.
         await using var server = await GatewayServer.StartAsync(TestDefinitions.WithLimits(l => l with { IdleTimeoutSeconds = 1 }));
         await using var raw = await RawWebSocketClient.ConnectAsync(server.BaseAddress, "/dev");
 

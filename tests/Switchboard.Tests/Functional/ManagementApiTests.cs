@@ -8,7 +8,7 @@ using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Functional;
 
-/// <summary>The <c>@connections</c> management API (CONTRACT section 4, reference section 4).</summary>
+/// <summary>The <c>@connections</c> management API (the README, API Gateway's documented behaviour).</summary>
 public sealed partial class ManagementApiTests
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
@@ -314,7 +314,7 @@ public sealed partial class ManagementApiTests
         await using var _ = client;
 
         // 410 from the API, or 414 from the HTTP layer for a request line this long (API Gateway's URL limit is
-        // 4096 characters, reference section 5.1); never a success and never a server error.
+        // 4096 characters); never a success and never a server error.
         foreach (var method in AllMethods)
         {
             using var response = await server.SendAsync(method, $"/dev/@connections/{new string('A', 10 * 1024)}", body: method == HttpMethod.Post ? "x"u8.ToArray() : null);

@@ -4,7 +4,7 @@ using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Functional;
 
-/// <summary>Limits on what a client sends (CONTRACT section 5): message size, fragmented messages, UTF-8.</summary>
+/// <summary>Limits on what a client sends (the README): message size, fragmented messages, UTF-8.</summary>
 public sealed class MessageLimitTests
 {
     private const int Limit = 131_072;

@@ -4,7 +4,7 @@ using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Functional;
 
-/// <summary>What operators and plain HTTP clients see (CONTRACT sections 2 and 6): 426, 404, health, readiness, metrics.</summary>
+/// <summary>What operators and plain HTTP clients see (the README): 426, 404, health, readiness, metrics.</summary>
 public sealed class OperationsTests
 {
     private static readonly string[] ContractMetrics =

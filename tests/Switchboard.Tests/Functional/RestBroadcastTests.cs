@@ -3,7 +3,7 @@ using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Functional;
 
-/// <summary><c>GET /{stage}/receiver?progId=N</c> with an API key: the seed's REST receiver (CONTRACT section 2).</summary>
+/// <summary><c>GET /{stage}/receiver?progId=N</c> with an API key: the seed's REST receiver (the README).</summary>
 public sealed class RestBroadcastTests
 {
     private const string ForbiddenBody = "{\"message\":\"Forbidden\"}";

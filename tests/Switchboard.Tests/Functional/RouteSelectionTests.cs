@@ -3,7 +3,7 @@ using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Functional;
 
-/// <summary>Route selection on definition variants: nested selection paths and a <c>$default</c> route (CONTRACT section 2).</summary>
+/// <summary>Route selection on definition variants: nested selection paths and a <c>$default</c> route (the README).</summary>
 public sealed class RouteSelectionTests
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);

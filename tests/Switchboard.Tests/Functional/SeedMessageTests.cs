@@ -2,7 +2,7 @@ using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Functional;
 
-/// <summary>The details of the seed's <c>onMessage</c> route (CONTRACT section 2): keys, payload values, error frames.</summary>
+/// <summary>The details of the seed's <c>onMessage</c> route (the README): keys, payload values, error frames.</summary>
 public sealed class SeedMessageTests
 {
     private static readonly TimeSpan Quiet = TimeSpan.FromMilliseconds(300);
@@ -173,7 +173,7 @@ public sealed class SeedMessageTests
     [Fact]
     public async Task ActionWithALoneSurrogateEscape_GetsForbidden_AndTheSocketStaysOpen()
     {
-        // Valid JSON whose action matches no route: the Forbidden frame, and the socket stays open (CONTRACT section 2).
+        // Valid JSON whose action matches no route: the Forbidden frame, and the socket stays open (the README).
         await using var server = await GatewayServer.StartAsync();
         await using var a = await server.ConnectAsync();
         await using var b = await server.ConnectAsync();

@@ -5,7 +5,7 @@ using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Functional;
 
-/// <summary>A clean stop (CONTRACT section 1): every socket closed with 1001, this node's rows gone from the store.</summary>
+/// <summary>A clean stop (the README): every socket closed with 1001, this node's rows gone from the store.</summary>
 public sealed class ShutdownTests
 {
     [Fact]

@@ -5,7 +5,7 @@ using Switchboard.Tests.Infrastructure;
 namespace Switchboard.Tests.Functional;
 
 /// <summary>
-/// A client that stops reading (CONTRACT section 5): its bounded queue fills, it alone is closed with 1008, and
+/// A client that stops reading (the README): its bounded queue fills, it alone is closed with 1008, and
 /// everybody else keeps getting every message, in order, without waiting for it.
 /// </summary>
 public sealed class SlowConsumerTests

@@ -19,7 +19,7 @@ public static partial class SeedMessages
     public static string OnMessage(string text, string key = DemoKey) => OnMessageJson($"\"{text}\"", $"\"{key}\"");
 
     /// <summary>
-    /// Asserts <paramref name="frame"/> is API Gateway's error frame byte for byte (reference section 1.5): a space after
+    /// Asserts <paramref name="frame"/> is API Gateway's error frame byte for byte: a space after
     /// <c>"message":</c>, none after <c>"connectionId":</c> or <c>"requestId":</c>. Returns the connection and request ids.
     /// </summary>
     public static (string ConnectionId, string RequestId) AssertErrorFrame(string frame, string message)

@@ -5,7 +5,7 @@ using static Switchboard.Tests.Processes.ProcessTestKit;
 
 namespace Switchboard.Tests.Processes;
 
-/// <summary>CONTRACT section 3: <c>switchboard keys</c> against the store of a (running or stopped) server.</summary>
+/// <summary>the README: <c>switchboard keys</c> against the store of a (running or stopped) server.</summary>
 [Collection(ProcessCollection.Name)]
 public sealed class KeysCliTests
 {

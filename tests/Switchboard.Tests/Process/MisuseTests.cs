@@ -2,7 +2,7 @@ using Switchboard.Tests.Infrastructure;
 
 namespace Switchboard.Tests.Processes;
 
-/// <summary>CONTRACT section 1: bad arguments exit 2 with one line per problem; <c>--help</c> works on every command.</summary>
+/// <summary>the README: bad arguments exit 2 with one line per problem; <c>--help</c> works on every command.</summary>
 [Collection(ProcessCollection.Name)]
 public sealed class MisuseTests
 {

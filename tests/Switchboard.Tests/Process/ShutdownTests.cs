@@ -4,7 +4,7 @@ using static Switchboard.Tests.Processes.ProcessTestKit;
 
 namespace Switchboard.Tests.Processes;
 
-/// <summary>CONTRACT section 1 and 6: a clean stop on SIGTERM/SIGINT, and a restart after kill -9, on the real process.</summary>
+/// <summary>the README: a clean stop on SIGTERM/SIGINT, and a restart after kill -9, on the real process.</summary>
 [Collection(ProcessCollection.Name)]
 public sealed class ShutdownTests
 {
