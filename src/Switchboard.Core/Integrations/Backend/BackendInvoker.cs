@@ -48,6 +48,12 @@ internal sealed partial class BackendInvoker(
                 return BackendAnswer.Failed;
             }
 
+            // Any answer at all means the backend is reachable again.
+            if (Interlocked.Exchange(ref _failing, 0) == 1)
+            {
+                LogRecovered(logger, target.Name);
+            }
+
             if (target.IsFunctionError(response))
             {
                 // A function that throws is the function's failure, not the backend's: logged for every call.
@@ -60,11 +66,6 @@ internal sealed partial class BackendInvoker(
             {
                 LogTooLarge(logger, target.Name, MaxResponseBytes, requestId);
                 return BackendAnswer.Failed;
-            }
-
-            if (Interlocked.Exchange(ref _failing, 0) == 1)
-            {
-                LogRecovered(logger, target.Name);
             }
 
             return new BackendAnswer(RouteOutcome.Completed, body);
@@ -133,25 +134,25 @@ internal sealed partial class BackendInvoker(
         }
     }
 
-    [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "Backend {Target} answered {Status} (request {RequestId}); further failures are logged at Debug until it answers again")]
+    [LoggerMessage(EventId = 600, Level = LogLevel.Warning, Message = "Backend {Target} answered {Status} (request {RequestId}); further failures are logged at Debug until it answers again")]
     private static partial void LogStatus(ILogger logger, string target, int status, string requestId);
 
-    [LoggerMessage(EventId = 401, Level = LogLevel.Warning, Message = "Function {Target} failed (X-Amz-Function-Error; request {RequestId})")]
+    [LoggerMessage(EventId = 601, Level = LogLevel.Warning, Message = "Function {Target} failed (X-Amz-Function-Error; request {RequestId})")]
     private static partial void LogFunctionError(ILogger logger, string target, string requestId);
 
-    [LoggerMessage(EventId = 402, Level = LogLevel.Warning, Message = "Backend {Target} did not answer within {TimeoutMs} ms (request {RequestId}); further failures are logged at Debug until it answers again")]
+    [LoggerMessage(EventId = 602, Level = LogLevel.Warning, Message = "Backend {Target} did not answer within {TimeoutMs} ms (request {RequestId}); further failures are logged at Debug until it answers again")]
     private static partial void LogTimedOut(ILogger logger, string target, int timeoutMs, string requestId);
 
-    [LoggerMessage(EventId = 403, Level = LogLevel.Warning, Message = "Backend {Target} could not be reached (request {RequestId}); further failures are logged at Debug until it answers again")]
+    [LoggerMessage(EventId = 603, Level = LogLevel.Warning, Message = "Backend {Target} could not be reached (request {RequestId}); further failures are logged at Debug until it answers again")]
     private static partial void LogUnreachable(ILogger logger, Exception exception, string target, string requestId);
 
-    [LoggerMessage(EventId = 405, Level = LogLevel.Information, Message = "Backend {Target} answers again")]
+    [LoggerMessage(EventId = 605, Level = LogLevel.Information, Message = "Backend {Target} answers again")]
     private static partial void LogRecovered(ILogger logger, string target);
 
-    [LoggerMessage(EventId = 406, Level = LogLevel.Debug, Message = "Call to backend {Target} failed (request {RequestId})")]
+    [LoggerMessage(EventId = 606, Level = LogLevel.Debug, Message = "Call to backend {Target} failed (request {RequestId})")]
     private static partial void LogFailedCall(ILogger logger, string target, string requestId);
 
-    [LoggerMessage(EventId = 404, Level = LogLevel.Warning, Message = "Backend {Target} answered more than {Limit} bytes (request {RequestId})")]
+    [LoggerMessage(EventId = 604, Level = LogLevel.Warning, Message = "Backend {Target} answered more than {Limit} bytes (request {RequestId})")]
     private static partial void LogTooLarge(ILogger logger, string target, int limit, string requestId);
 }
 
