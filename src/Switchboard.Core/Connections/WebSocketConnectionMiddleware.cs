@@ -3,6 +3,7 @@ using System.IO.Pipelines;
 using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
+using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
 using Switchboard.Operations;
 using Switchboard.Routing;
@@ -15,7 +16,11 @@ namespace Switchboard.Connections;
 /// stream wrappers), which are most of a connection's memory, and its frames go straight into the transport pipe.
 /// Everything else (other requests, TLS, refusals) continues to Kestrel's HTTP stack untouched.
 /// </summary>
-internal sealed class WebSocketConnectionMiddleware(GatewayRuntimeHolder runtime, WebSocketSessions sessions, GatewayLifecycle lifecycle)
+internal sealed class WebSocketConnectionMiddleware(
+    GatewayRuntimeHolder runtime,
+    WebSocketSessions sessions,
+    GatewayLifecycle lifecycle,
+    ConnectionAdmission admission)
 {
     // A client that connects and sends nothing is left to Kestrel (and its header timeout) after this long.
     private static readonly TimeSpan FirstBytesTimeout = TimeSpan.FromSeconds(10);
@@ -76,13 +81,35 @@ internal sealed class WebSocketConnectionMiddleware(GatewayRuntimeHolder runtime
     {
         var current = runtime.Current;
         current.TryMatchWebSocket(request.Path, out var api, out var stage);
+        var output = context.Transport.Output;
+        var sourceIp = current.TrustedProxies.ClientAddress(
+            (context.RemoteEndPoint as IPEndPoint)?.Address,
+            request.Headers.Where(static h => string.Equals(h.Key, "X-Forwarded-For", StringComparison.OrdinalIgnoreCase)).Select(static h => h.Value));
+        if (admission.TryAdmit(sourceIp, current.Limits.MaxConnections, current.Limits.MaxConnectionsPerIp) is { } refusal)
+        {
+            await WriteRefusalAsync(output, StatusCodes.Status429TooManyRequests, JsonMessages.Message(refusal)).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await RunAdmittedAsync(context, request, current, api, stage, sourceIp).ConfigureAwait(false);
+        }
+        finally
+        {
+            admission.Release(sourceIp);
+        }
+    }
+
+    private async Task RunAdmittedAsync(ConnectionContext context, HandshakeRequest request, GatewayRuntime current, WebSocketApiRuntime api, string stage, string sourceIp)
+    {
         var handshake = new ConnectContext
         {
             Path = request.Path,
             RawQuery = request.RawQuery,
             HasQuery = request.HasQuery,
             Headers = request.Headers,
-            SourceIp = SourceAddresses.Format((context.RemoteEndPoint as IPEndPoint)?.Address),
+            SourceIp = sourceIp,
             LocalPort = (context.LocalEndPoint as IPEndPoint)?.Port ?? 0,
             IsHttps = false,
         };
@@ -92,8 +119,7 @@ internal sealed class WebSocketConnectionMiddleware(GatewayRuntimeHolder runtime
         if (!connected.IsSuccessStatus)
         {
             var (status, body) = ConnectAnswers.Refusal(connected);
-            await output.WriteAsync(Encoding.ASCII.GetBytes(
-                $"HTTP/1.1 {status} {ReasonPhrases.GetReasonPhrase(status)}\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}")).ConfigureAwait(false);
+            await WriteRefusalAsync(output, status, body).ConfigureAwait(false);
             return;
         }
 
@@ -110,4 +136,8 @@ internal sealed class WebSocketConnectionMiddleware(GatewayRuntimeHolder runtime
             return flushed.IsCompleted ? null : (context.Transport, context.Abort);
         }).ConfigureAwait(false);
     }
+
+    private static async Task WriteRefusalAsync(PipeWriter output, int status, string body) =>
+        await output.WriteAsync(Encoding.UTF8.GetBytes(
+            $"HTTP/1.1 {status} {ReasonPhrases.GetReasonPhrase(status)}\r\nContent-Type: application/json\r\nContent-Length: {Encoding.UTF8.GetByteCount(body)}\r\nConnection: close\r\n\r\n{body}")).ConfigureAwait(false);
 }

@@ -11,7 +11,7 @@ namespace Switchboard.Connections;
 /// on the raw socket (TLS, a handshake after other requests on a keep-alive connection) and every refusal (426, 400,
 /// 503), which this answers with a JSON message.
 /// </summary>
-internal sealed class WebSocketEndpoint(WebSocketSessions sessions, GatewayLifecycle lifecycle)
+internal sealed class WebSocketEndpoint(WebSocketSessions sessions, GatewayLifecycle lifecycle, ConnectionAdmission admission)
 {
     // After the upgrade Kestrel hands over the socket as a Stream (Request.Body reads nothing then). Zero-byte reads
     // keep an idle connection from holding a buffer; the writer coalesces a burst into one write.
@@ -40,7 +40,25 @@ internal sealed class WebSocketEndpoint(WebSocketSessions sessions, GatewayLifec
             return;
         }
 
-        var handshake = Handshake(http);
+        var handshake = Handshake(http, runtime.TrustedProxies);
+        if (admission.TryAdmit(handshake.SourceIp, runtime.Limits.MaxConnections, runtime.Limits.MaxConnectionsPerIp) is { } refusal)
+        {
+            await HttpAnswers.JsonAsync(http, StatusCodes.Status429TooManyRequests, JsonMessages.Message(refusal)).ConfigureAwait(false);
+            return;
+        }
+
+        try
+        {
+            await RunAdmittedAsync(http, api, stage, runtime, handshake, acceptKey).ConfigureAwait(false);
+        }
+        finally
+        {
+            admission.Release(handshake.SourceIp);
+        }
+    }
+
+    private async Task RunAdmittedAsync(HttpContext http, WebSocketApiRuntime api, string stage, GatewayRuntime runtime, ConnectContext handshake, string acceptKey)
+    {
         var connection = sessions.Create(api, stage, handshake, runtime);
         var connected = await sessions.ConnectAsync(api, connection, handshake).ConfigureAwait(false);
         if (!connected.IsSuccessStatus)
@@ -74,7 +92,7 @@ internal sealed class WebSocketEndpoint(WebSocketSessions sessions, GatewayLifec
     }
 
     /// <summary>The handshake as <see cref="ConnectContext"/>, from Kestrel's parsed request (every header line, in order).</summary>
-    private static ConnectContext Handshake(HttpContext http)
+    private static ConnectContext Handshake(HttpContext http, TrustedProxies proxies)
     {
         var request = http.Request;
         var headers = new List<KeyValuePair<string, string>>();
@@ -92,7 +110,7 @@ internal sealed class WebSocketEndpoint(WebSocketSessions sessions, GatewayLifec
             RawQuery = request.QueryString.HasValue ? request.QueryString.Value![1..] : "",
             HasQuery = request.QueryString.HasValue,
             Headers = headers,
-            SourceIp = SourceAddresses.Format(http.Connection.RemoteIpAddress),
+            SourceIp = proxies.ClientAddress(http.Connection.RemoteIpAddress, request.Headers["X-Forwarded-For"].Select(static v => v ?? "")),
             LocalPort = http.Connection.LocalPort,
             IsHttps = request.IsHttps,
         };

@@ -66,6 +66,18 @@ public static partial class DefinitionValidator
                 $"must be at least maxMessageBytes ({limits.MaxMessageBytes}), so that a message of the largest size can be queued; got {limits.OutboundQueueBytes}");
         }
 
+        AtLeast(limits.MaxConnections, 1, JsonPath.Property(path, "maxConnections"), errors);
+        AtLeast(limits.MaxConnectionsPerIp, 1, JsonPath.Property(path, "maxConnectionsPerIp"), errors);
+        for (var i = 0; i < limits.TrustedProxies.Count; i++)
+        {
+            if (!Connections.TrustedProxies.TryParseEntry(limits.TrustedProxies[i], out _))
+            {
+                errors.Add(
+                    JsonPath.Index(JsonPath.Property(path, "trustedProxies"), i),
+                    $"'{limits.TrustedProxies[i]}' is not an IP address or network; expected e.g. 10.0.0.5, 10.0.0.0/8 or fd00::/8");
+            }
+        }
+
         ValidateChoice(limits.BinaryFrames, required: true, "binaryFrames", DefinitionValues.BinaryFrames, JsonPath.Property(path, "binaryFrames"), errors);
 
         if (limits.ShutdownDrainSeconds is < 0 or > 25)

@@ -30,6 +30,22 @@ public sealed record LimitsDefinition
     /// </summary>
     public int InboundQueueMessages { get; init; } = 16;
 
+    /// <summary>Most open WebSocket connections on this node; another handshake is answered 429. Default 100000. At least 1.</summary>
+    public int MaxConnections { get; init; } = 100_000;
+
+    /// <summary>
+    /// Most open WebSocket connections from one client address; another handshake from it is answered 429, and every
+    /// other client is untouched. Default 20000. At least 1.
+    /// </summary>
+    public int MaxConnectionsPerIp { get; init; } = 20_000;
+
+    /// <summary>
+    /// Proxies (addresses, or networks as <c>10.0.0.0/8</c>) whose <c>X-Forwarded-For</c> header names the client:
+    /// for a connection from one of them, the client's address is the last address in that header that is not itself
+    /// a trusted proxy. From anyone else the header is ignored. Default none.
+    /// </summary>
+    public IReadOnlyList<string> TrustedProxies { get; init; } = [];
+
     /// <summary><c>accept</c> (binary frames are routed like non-JSON text, to <c>$default</c>) or <c>reject</c> (close 1003, as API Gateway). Default <c>accept</c>.</summary>
     public string BinaryFrames { get; init; } = "accept";
 

@@ -86,6 +86,7 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<GatewayLifecycle>();
         services.AddSingleton<ConnectionTable>();
+        services.AddSingleton<ConnectionAdmission>();
         services.AddSingleton<IMessageDelivery, LocalMessageDelivery>();
         services.AddSingleton<GroupMembership>();
         services.AddSingleton<BackendClient>();

@@ -20,6 +20,9 @@ internal sealed class GatewayRuntime(
 
     public LimitsDefinition Limits => Definition.Limits;
 
+    /// <summary>The proxies whose <c>X-Forwarded-For</c> names the client (<c>limits.trustedProxies</c>).</summary>
+    public TrustedProxies TrustedProxies { get; } = new(definition.Limits.TrustedProxies);
+
     public IReadOnlyDictionary<string, WebSocketApiRuntime> WebSocketApis { get; } = webSocketApis;
 
     /// <summary>The WebSocket API and stage served at <paramref name="path"/> (<c>/dev</c>, <c>/chat/dev</c>).</summary>

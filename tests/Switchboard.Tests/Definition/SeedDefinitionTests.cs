@@ -182,6 +182,9 @@ public sealed class SeedDefinitionTests
             "outboundQueueMessages": 4096,
             "outboundQueueBytes": 1048576,
             "inboundQueueMessages": 16,
+            "maxConnections": 100000,
+            "maxConnectionsPerIp": 20000,
+            "trustedProxies": [],
             "binaryFrames": "accept",
             "shutdownDrainSeconds": 10
           }
