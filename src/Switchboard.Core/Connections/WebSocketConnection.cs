@@ -93,6 +93,9 @@ public sealed partial class WebSocketConnection
     /// <summary>The close code sent or received, for <c>$disconnect</c>; 1006 when the peer vanished without one.</summary>
     public ushort CloseStatus { get; private set; } = 1006;
 
+    /// <summary>What ended the receive loop when it was not the client, the transport or a close: a bug to log.</summary>
+    internal Exception? UnexpectedFailure { get; private set; }
+
     /// <summary>The close reason sent or received, for <c>$disconnect</c>.</summary>
     public string CloseReason { get; private set; } = "";
 
@@ -143,10 +146,13 @@ public sealed partial class WebSocketConnection
         {
             // The transport failed under us; the peer is gone.
         }
-        catch (Exception)
+        catch (Exception ex)
         {
-            // Anything else (a handler bug): still end this connection properly below, never leave the send loop
-            // parked or the pipes open. The router logs its own failures.
+            // Anything else is a bug (in the frame parser or a handler): the session logs it, and the client is told
+            // with 1011 (internal error) rather than left with a socket that stopped answering. The connection still
+            // ends properly below: the send loop sends what is queued and the close frame, and the pipes close.
+            UnexpectedFailure = ex;
+            BeginClose(CloseCodes.InternalError, "Internal error");
         }
 
         if (Interlocked.CompareExchange(ref _state, StateClosed, StateOpen) == StateOpen)

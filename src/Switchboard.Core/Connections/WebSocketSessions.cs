@@ -23,6 +23,8 @@ internal sealed partial class WebSocketSessions(
     TimeProvider time,
     ILogger<WebSocketSessions> logger)
 {
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _failureKinds = new(StringComparer.Ordinal);
+
     public WebSocketConnection Create(WebSocketApiRuntime api, string stage, ConnectContext handshake, GatewayRuntime runtime) =>
         new(ConnectionIds.New(), api.Name, stage, handshake.SourceIp, handshake.UserAgent, runtime.ConnectionSettings, metrics, time)
         {
@@ -94,6 +96,10 @@ internal sealed partial class WebSocketSessions(
 
             LogConnected(logger, connection.Id, api.Name, connection.Stage, connection.SourceIp);
             await connection.RunAsync(socket.Transport, socket.Abort, router).ConfigureAwait(false);
+            if (connection.UnexpectedFailure is { } failure)
+            {
+                LogUnexpectedFailure(failure, connection.Id);
+            }
         }
         finally
         {
@@ -157,6 +163,29 @@ internal sealed partial class WebSocketSessions(
             }
         }
     }
+
+    /// <summary>
+    /// A bug that ended a connection: the first of each kind (exception type and the method that threw) is logged as
+    /// an error with its stack trace, later ones at Debug, so a bug a client can trigger cannot flood the log.
+    /// </summary>
+    private void LogUnexpectedFailure(Exception failure, string connectionId)
+    {
+        var kind = $"{failure.GetType().FullName} at {failure.TargetSite?.DeclaringType?.Name}.{failure.TargetSite?.Name}";
+        if (_failureKinds.Count < 1000 && _failureKinds.TryAdd(kind, 0))
+        {
+            LogReceiveLoopFailed(logger, failure, connectionId);
+        }
+        else
+        {
+            LogReceiveLoopFailedAgain(logger, kind, connectionId);
+        }
+    }
+
+    [LoggerMessage(EventId = 7, Level = LogLevel.Error, Message = "Connection {ConnectionId} closed with 1011 after an unexpected failure; further failures of this kind are logged at Debug")]
+    private static partial void LogReceiveLoopFailed(ILogger logger, Exception exception, string connectionId);
+
+    [LoggerMessage(EventId = 8, Level = LogLevel.Debug, Message = "Connection {ConnectionId} closed with 1011 after an unexpected failure ({Kind})")]
+    private static partial void LogReceiveLoopFailedAgain(ILogger logger, string kind, string connectionId);
 
     [LoggerMessage(EventId = 1, Level = LogLevel.Debug, Message = "Connection {ConnectionId} opened on {Api}/{Stage} from {SourceIp}")]
     private static partial void LogConnected(ILogger logger, string connectionId, string api, string stage, string sourceIp);
