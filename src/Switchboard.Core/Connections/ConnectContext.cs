@@ -34,8 +34,10 @@ public sealed class ConnectContext
     /// <summary>The <c>Host</c> header: the domain name the client used, which API Gateway reports as <c>domainName</c>.</summary>
     public string Host => Header("Host") ?? "";
 
-    /// <summary>The <c>User-Agent</c> header, when sent.</summary>
-    public string? UserAgent => Header("User-Agent");
+    /// <summary>The <c>User-Agent</c> header when sent, cut to its first 512 characters: it is kept for the connection's life.</summary>
+    public string? UserAgent => Header("User-Agent") is { } agent && agent.Length > HandshakeHeaders.MaxUserAgentLength
+        ? agent[..HandshakeHeaders.MaxUserAgentLength]
+        : Header("User-Agent");
 
     /// <summary>The subprotocols the client offered in <c>Sec-WebSocket-Protocol</c>, in its order.</summary>
     public IReadOnlyList<string> Subprotocols =>

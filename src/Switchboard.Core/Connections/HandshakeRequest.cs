@@ -39,8 +39,12 @@ internal sealed class HandshakeRequest
         WebSocket,
     }
 
-    /// <summary>Parses the request head at the start of <paramref name="buffer"/>.</summary>
-    public static ParseStatus TryParse(in ReadOnlySequence<byte> buffer, out HandshakeRequest? request, out SequencePosition headEnd)
+    /// <summary>
+    /// Parses the request head at the start of <paramref name="buffer"/>. <paramref name="scanned"/> is how many bytes
+    /// earlier calls already searched for the head's end (0 at first): only the new bytes are searched, so a head that
+    /// arrives a byte at a time costs linear time, not quadratic.
+    /// </summary>
+    public static ParseStatus TryParse(in ReadOnlySequence<byte> buffer, ref long scanned, out HandshakeRequest? request, out SequencePosition headEnd)
     {
         request = null;
         headEnd = buffer.Start;
@@ -51,13 +55,17 @@ internal sealed class HandshakeRequest
             return ParseStatus.NotHandled;
         }
 
-        var reader = new SequenceReader<byte>(buffer);
-        if (!reader.TryReadTo(out ReadOnlySequence<byte> head, HeadEnd, advancePastDelimiter: true))
+        // The delimiter may straddle the old and the new bytes: look back three.
+        var from = Math.Max(0, scanned - (HeadEnd.Length - 1));
+        var reader = new SequenceReader<byte>(buffer.Slice(from));
+        if (!reader.TryReadTo(out ReadOnlySequence<byte> _, HeadEnd, advancePastDelimiter: true))
         {
+            scanned = buffer.Length;
             return buffer.Length >= MaxHeadBytes ? ParseStatus.NotHandled : ParseStatus.NeedMoreData;
         }
 
         headEnd = reader.Position;
+        var head = buffer.Slice(0, buffer.Slice(0, headEnd).Length - HeadEnd.Length);
         if (head.Length > MaxHeadBytes)
         {
             return ParseStatus.NotHandled;
@@ -103,6 +111,12 @@ internal sealed class HandshakeRequest
                 case "content-length" when value != "0": return ParseStatus.NotHandled;
                 case "transfer-encoding": return ParseStatus.NotHandled;
             }
+        }
+
+        // Broken header rules are answered 400 by the HTTP path, from the one place that words the refusal.
+        if (HandshakeHeaders.Problem(headers) is not null)
+        {
+            return ParseStatus.NotHandled;
         }
 
         if (!string.Equals(upgrade, "websocket", StringComparison.OrdinalIgnoreCase)

@@ -22,14 +22,16 @@ internal sealed class WebSocketConnectionMiddleware(
     GatewayLifecycle lifecycle,
     ConnectionAdmission admission)
 {
-    // A client that connects and sends nothing is left to Kestrel (and its header timeout) after this long.
-    private static readonly TimeSpan FirstBytesTimeout = TimeSpan.FromSeconds(10);
+    // A head still incomplete after this many reads (a client dribbling bytes) is left to Kestrel's parser and limits.
+    private const int MaxHeadReads = 256;
 
     public async Task OnConnectionAsync(ConnectionContext context, ConnectionDelegate next)
     {
         var input = context.Transport.Input;
         HandshakeRequest? request = null;
-        using (var timeout = new CancellationTokenSource(FirstBytesTimeout))
+        long scanned = 0;
+        var reads = 0;
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(runtime.Current.Limits.HandshakeTimeoutSeconds)))
         {
             while (true)
             {
@@ -40,12 +42,14 @@ internal sealed class WebSocketConnectionMiddleware(
                 }
                 catch (OperationCanceledException)
                 {
-                    break;
+                    // The head did not arrive in time (limits.handshakeTimeoutSeconds): close the TCP connection.
+                    context.Abort(new ConnectionAbortedException("the request head did not arrive within limits.handshakeTimeoutSeconds"));
+                    return;
                 }
 
                 var buffer = result.Buffer;
-                var status = HandshakeRequest.TryParse(buffer, out request, out var headEnd);
-                if (status == HandshakeRequest.ParseStatus.NeedMoreData && !result.IsCompleted && !result.IsCanceled)
+                var status = HandshakeRequest.TryParse(buffer, ref scanned, out request, out var headEnd);
+                if (status == HandshakeRequest.ParseStatus.NeedMoreData && !result.IsCompleted && !result.IsCanceled && ++reads < MaxHeadReads)
                 {
                     input.AdvanceTo(buffer.Start, buffer.End);
                     continue;

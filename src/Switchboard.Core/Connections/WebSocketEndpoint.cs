@@ -41,6 +41,12 @@ internal sealed class WebSocketEndpoint(WebSocketSessions sessions, GatewayLifec
         }
 
         var handshake = Handshake(http, runtime.TrustedProxies);
+        if (HandshakeHeaders.Problem(handshake.Headers) is { } headerProblem)
+        {
+            await HttpAnswers.JsonAsync(http, StatusCodes.Status400BadRequest, JsonMessages.Message(headerProblem)).ConfigureAwait(false);
+            return;
+        }
+
         if (admission.TryAdmit(handshake.SourceIp, runtime.Limits.MaxConnections, runtime.Limits.MaxConnectionsPerIp) is { } refusal)
         {
             await HttpAnswers.JsonAsync(http, StatusCodes.Status429TooManyRequests, JsonMessages.Message(refusal)).ConfigureAwait(false);

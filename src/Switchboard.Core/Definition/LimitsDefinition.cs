@@ -30,6 +30,12 @@ public sealed record LimitsDefinition
     /// </summary>
     public int InboundQueueMessages { get; init; } = 16;
 
+    /// <summary>
+    /// Seconds a client has, from connecting, to send a whole request head; past it the TCP connection is closed.
+    /// Applies to every HTTP request's headers too. Default 10. At least 1.
+    /// </summary>
+    public int HandshakeTimeoutSeconds { get; init; } = 10;
+
     /// <summary>Most open WebSocket connections on this node; another handshake is answered 429. Default 100000. At least 1.</summary>
     public int MaxConnections { get; init; } = 100_000;
 

@@ -50,6 +50,9 @@ public sealed class GatewayHost : IAsyncDisposable
         builder.WebHost.ConfigureKestrel(kestrel =>
         {
             kestrel.AddServerHeader = false;
+
+            // A head that has not arrived whole in time is closed on the HTTP path as on the raw-socket path.
+            kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(options.Definition.Limits.HandshakeTimeoutSeconds);
             // A whole frame must fit in the transport's buffer before it is parsed.
             kestrel.Limits.MaxRequestBufferSize = Math.Max(1024 * 1024, options.Definition.Limits.MaxMessageBytes + 64 * 1024L);
             kestrel.ConfigureEndpointDefaults(listen => listen.Use(next =>

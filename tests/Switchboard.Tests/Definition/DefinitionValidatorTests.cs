@@ -136,6 +136,7 @@ public sealed class DefinitionValidatorTests
     [InlineData(Limits + ".keepAliveIntervalSeconds", "-1", F + Limits + ".keepAliveIntervalSeconds: must be at least 0 (0 turns pings off); got -1")]
     [InlineData(Limits + ".outboundQueueMessages", "0", F + Limits + ".outboundQueueMessages: must be at least 1; got 0")]
     [InlineData(Limits + ".inboundQueueMessages", "0", F + Limits + ".inboundQueueMessages: must be at least 1; got 0")]
+    [InlineData(Limits + ".handshakeTimeoutSeconds", "0", F + Limits + ".handshakeTimeoutSeconds: must be at least 1; got 0")]
     [InlineData(Limits + ".maxConnections", "0", F + Limits + ".maxConnections: must be at least 1; got 0")]
     [InlineData(Limits + ".maxConnectionsPerIp", "0", F + Limits + ".maxConnectionsPerIp: must be at least 1; got 0")]
     [InlineData(Limits + ".trustedProxies", "[\"10.0.0.1\", \"lb.internal\"]", F + Limits + ".trustedProxies[1]: 'lb.internal' is not an IP address or network; expected e.g. 10.0.0.5, 10.0.0.0/8 or fd00::/8")]

@@ -1,0 +1,184 @@
+using System.Net;
+using System.Net.Sockets;
+using System.Text;
+using System.Text.Json;
+using Switchboard.Tests.Infrastructure;
+
+namespace Switchboard.Tests.Functional;
+
+/// <summary>
+/// Hostile or broken handshake heads: a head that never finishes is closed at <c>limits.handshakeTimeoutSeconds</c>,
+/// broken header bytes get 400 on both handshake paths, a flood of bare CRs is refused, and a long User-Agent is cut.
+/// </summary>
+public sealed class HandshakeHardeningTests
+{
+    private const string Key = "dGhlIHNhbXBsZSBub25jZQ==";
+
+    [Fact]
+    public async Task HeadThatNeverFinishes_IsClosedAtTheHandshakeTimeout()
+    {
+        await using var server = await GatewayServer.StartAsync(TestDefinitions.WithLimits(l => l with { HandshakeTimeoutSeconds = 1 }));
+        using var tcp = await OpenAsync(server);
+        var stream = tcp.GetStream();
+        await stream.WriteAsync("GET /dev HTTP/1.1\r\nHost: x\r\n"u8.ToArray());
+
+        // Closed by the server (read returns 0 or the socket is reset), long before the test's own timeout.
+        var closed = await ReadUntilClosedAsync(stream, TimeSpan.FromSeconds(10));
+        Assert.True(closed, "the server kept a head that never finished open");
+    }
+
+    [Fact]
+    public async Task SilentClient_IsClosedAtTheHandshakeTimeout()
+    {
+        await using var server = await GatewayServer.StartAsync(TestDefinitions.WithLimits(l => l with { HandshakeTimeoutSeconds = 1 }));
+        using var tcp = await OpenAsync(server);
+
+        Assert.True(await ReadUntilClosedAsync(tcp.GetStream(), TimeSpan.FromSeconds(10)), "a silent client was kept open");
+    }
+
+    [Theory]
+    [InlineData("/dev", "X-Bad: a\u0001b\r\n", "control character")]
+    [InlineData("/dev", "X-Bad: a\u007fb\r\n", "control character")]
+    [InlineData("/dev", "X-Bad: a\rb\r\n", "")]
+    [InlineData("/%64ev", "X-Bad: a\u0001b\r\n", "")]
+    [InlineData("/dev", "Bad Name: x\r\n", "")]
+    [InlineData("/dev", "(bad): x\r\n", "")]
+    public async Task BrokenHeaderBytes_Get400(string path, string extraHeader, string messagePart)
+    {
+        await using var server = await GatewayServer.StartAsync();
+
+        var (status, body) = await HandshakeAsync(server, path, $"Host: {server.BaseAddress.Authority}\r\n{extraHeader}");
+
+        Assert.Equal(400, status);
+        if (messagePart.Length > 0)
+        {
+            // The answer is chunked: the JSON is the part between the braces.
+            var json = body[body.IndexOf('{', StringComparison.Ordinal)..(body.LastIndexOf('}') + 1)];
+            Assert.Contains(messagePart, JsonDocument.Parse(json).RootElement.GetProperty("message").GetString());
+        }
+    }
+
+    [Fact]
+    public async Task MissingHost_Gets400()
+    {
+        await using var server = await GatewayServer.StartAsync();
+
+        var (status, _) = await HandshakeAsync(server, "/dev", "");
+
+        Assert.Equal(400, status);
+    }
+
+    [Fact]
+    public async Task FloodOfBareCarriageReturns_IsRefused_AndTheServerStillServes()
+    {
+        await using var server = await GatewayServer.StartAsync();
+        using (var tcp = await OpenAsync(server))
+        {
+            var stream = tcp.GetStream();
+            await stream.WriteAsync("GET /dev HTTP/1.1\r\nHost: x\r\nX-Flood: "u8.ToArray());
+            var flood = Enumerable.Repeat((byte)'\r', 512).ToArray();
+            try
+            {
+                for (var i = 0; i < 64; i++)
+                {
+                    await stream.WriteAsync(flood);
+                }
+            }
+            catch (IOException)
+            {
+                // Refused and closed while still sending: what is wanted.
+            }
+
+            Assert.True(await ReadUntilClosedAsync(stream, TimeSpan.FromSeconds(15)), "the flood was not refused");
+        }
+
+        await using var client = await server.ConnectAsync();
+        await client.SendTextAsync("{\"action\":\"nothing-here\"}");
+        SeedMessages.AssertErrorFrame(await client.ReceiveTextAsync(), "Forbidden");
+    }
+
+    [Fact]
+    public async Task LongUserAgent_IsKeptToItsFirst512Characters()
+    {
+        await using var server = await GatewayServer.StartAsync();
+        var agent = new string('u', 2000);
+
+        var (status, _, tcp) = await HandshakeKeepingAsync(server, "/dev", $"Host: {server.BaseAddress.Authority}\r\nUser-Agent: {agent}\r\n");
+        using var _ = tcp;
+
+        Assert.Equal(101, status);
+        var row = Assert.Single(await server.Registry.ListAsync(new Switchboard.Registry.ConnectionQuery()));
+        Assert.Equal(agent[..512], row.UserAgent);
+    }
+
+    private static async Task<TcpClient> OpenAsync(GatewayServer server)
+    {
+        var tcp = new TcpClient();
+        await tcp.ConnectAsync(IPAddress.Loopback, server.BaseAddress.Port).WaitAsync(TestWebSocket.DefaultTimeout);
+        return tcp;
+    }
+
+    private static async Task<(int Status, string Body)> HandshakeAsync(GatewayServer server, string path, string headers)
+    {
+        var (status, body, tcp) = await HandshakeKeepingAsync(server, path, headers);
+        tcp.Dispose();
+        return (status, body);
+    }
+
+    private static async Task<(int Status, string Body, TcpClient Tcp)> HandshakeKeepingAsync(GatewayServer server, string path, string headers)
+    {
+        var tcp = await OpenAsync(server);
+        var stream = tcp.GetStream();
+        var head = $"GET {path} HTTP/1.1\r\n{headers}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {Key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        await stream.WriteAsync(Encoding.Latin1.GetBytes(head));
+        var received = new StringBuilder();
+        var buffer = new byte[8192];
+        while (true)
+        {
+            var text = received.ToString();
+            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
+            if (end >= 0)
+            {
+                var status = int.Parse(text.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
+                var lengthLine = text[..end].Split("\r\n").FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
+                var length = lengthLine is null ? 0 : int.Parse(lengthLine.Split(':')[1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
+                var chunked = text[..end].Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase);
+                if (status == 101 || (chunked ? text.EndsWith("0\r\n\r\n", StringComparison.Ordinal) : text.Length - end - 4 >= length))
+                {
+                    return (status, text[(end + 4)..], tcp);
+                }
+            }
+
+            var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TestWebSocket.DefaultTimeout);
+            if (read == 0)
+            {
+                throw new IOException($"closed without an answer after: {text}");
+            }
+
+            received.Append(Encoding.Latin1.GetString(buffer, 0, read));
+        }
+    }
+
+    /// <summary>Reads (and drops) until the server closes; false when it is still open after <paramref name="within"/>.</summary>
+    private static async Task<bool> ReadUntilClosedAsync(NetworkStream stream, TimeSpan within)
+    {
+        var buffer = new byte[4096];
+        using var deadline = new CancellationTokenSource(within);
+        try
+        {
+            while (await stream.ReadAsync(buffer, deadline.Token) > 0)
+            {
+            }
+
+            return true;
+        }
+        catch (IOException)
+        {
+            return true;
+        }
+        catch (OperationCanceledException)
+        {
+            return false;
+        }
+    }
+}
