@@ -9,12 +9,19 @@ namespace Switchboard.Operations;
 /// followed by <see cref="QuietSeconds"/> seconds without one, this compacts the heap once and returns the freed
 /// memory to the system. Driven by <see cref="Connections.ConnectionSweeper"/>'s one-second tick.
 /// </summary>
+/// <remarks>
+/// A compaction blocks the whole process for a moment, so a client that opens and drops connections in bursts must not
+/// be able to trigger them at will: at most one per <see cref="MinSecondsBetween"/>; a storm that ends sooner is
+/// compacted when that time is up.
+/// </remarks>
 internal sealed class HeapTrimmer(Action compact)
 {
     public const long StormConnections = 1000;
     public const int QuietSeconds = 2;
+    public const int MinSecondsBetween = 300;
 
     private long _lastConnects;
+    private long _secondsSinceCompaction = MinSecondsBetween;
     private long _sinceCompaction;
     private int _quietTicks;
 
@@ -26,6 +33,7 @@ internal sealed class HeapTrimmer(Action compact)
     /// <summary>Called once a second with the total of connections accepted so far; true when it compacted.</summary>
     public bool Tick(long connectsTotal)
     {
+        _secondsSinceCompaction++;
         var opened = connectsTotal - _lastConnects;
         _lastConnects = connectsTotal;
         if (opened > 0)
@@ -35,13 +43,14 @@ internal sealed class HeapTrimmer(Action compact)
             return false;
         }
 
-        if (_sinceCompaction < StormConnections || ++_quietTicks < QuietSeconds)
+        if (_sinceCompaction < StormConnections || ++_quietTicks < QuietSeconds || _secondsSinceCompaction < MinSecondsBetween)
         {
             return false;
         }
 
         _sinceCompaction = 0;
         _quietTicks = 0;
+        _secondsSinceCompaction = 0;
         compact();
         return true;
     }

@@ -48,16 +48,34 @@ public sealed class HeapTrimmerTests
     }
 
     [Fact]
-    public void ASecondStorm_CompactsAgain()
+    public void ASecondStormSoonAfter_WaitsForTheMinimumInterval_ThenCompactsOnce()
     {
         var compactions = 0;
         var trimmer = new HeapTrimmer(() => compactions++);
         trimmer.Tick(2000);
         trimmer.Tick(2000);
         trimmer.Tick(2000);
-        trimmer.Tick(4000);
-        trimmer.Tick(4000);
-        trimmer.Tick(4000);
+        Assert.Equal(1, compactions);
+
+        // Storm after storm, each followed by quiet: a client cannot make the server compact again at will.
+        var total = 2000L;
+        var seconds = 3;
+        while (seconds < HeapTrimmer.MinSecondsBetween - 10)
+        {
+            total += 2000;
+            trimmer.Tick(total);
+            trimmer.Tick(total);
+            trimmer.Tick(total);
+            seconds += 3;
+        }
+
+        Assert.Equal(1, compactions);
+
+        for (var i = 0; i < 20; i++)
+        {
+            trimmer.Tick(total);
+        }
+
         Assert.Equal(2, compactions);
     }
 }
