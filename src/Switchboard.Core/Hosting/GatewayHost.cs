@@ -55,6 +55,15 @@ public sealed class GatewayHost : IAsyncDisposable
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(options.Definition.Limits.HandshakeTimeoutSeconds);
             // A whole frame must fit in the transport's buffer before it is parsed.
             kestrel.Limits.MaxRequestBufferSize = Math.Max(1024 * 1024, options.Definition.Limits.MaxMessageBytes + 64 * 1024L);
+            // TLS 1.2 and 1.3 only, as API Gateway accepts; the certificate from --certificate when given.
+            kestrel.ConfigureHttpsDefaults(https =>
+            {
+                https.SslProtocols = System.Security.Authentication.SslProtocols.Tls12 | System.Security.Authentication.SslProtocols.Tls13;
+                if (options.Certificate is { } certificate)
+                {
+                    https.ServerCertificate = certificate;
+                }
+            });
             kestrel.ConfigureEndpointDefaults(listen => listen.Use(next =>
             {
                 var middleware = listen.ApplicationServices.GetRequiredService<WebSocketConnectionMiddleware>();

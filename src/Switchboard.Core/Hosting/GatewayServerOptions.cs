@@ -24,6 +24,9 @@ public sealed record GatewayServerOptions
     /// <summary>Least severe log level written. Default Information.</summary>
     public LogLevel MinimumLogLevel { get; init; } = LogLevel.Information;
 
+    /// <summary>The certificate for <c>https://</c> addresses; null to use Kestrel's certificate settings, if any.</summary>
+    public System.Security.Cryptography.X509Certificates.X509Certificate2? Certificate { get; init; }
+
     /// <summary>Clock for timeouts and timestamps; replaceable in tests.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

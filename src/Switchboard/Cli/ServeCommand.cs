@@ -37,12 +37,14 @@ internal static class ServeCommand
             DefaultValueFactory = _ => Enum.TryParse<LogLevel>(StoreOptions.Env("SWITCHBOARD_LOG_LEVEL"), true, out var level) ? level : LogLevel.Information,
         };
         var store = new StoreOptions();
+        var tls = new CertificateOptions();
 
         var command = new Command("serve", "Run the gateway (default: the seed's setup on http://127.0.0.1:8080 with the SQLite store)")
         {
             urls, config, nodeId, logFormat, logLevel,
         };
         store.AddTo(command);
+        tls.AddTo(command);
         command.SetAction(async (parsed, cancellationToken) =>
         {
             var choice = store.Read(parsed);
@@ -60,6 +62,12 @@ internal static class ServeCommand
                 }
             }
 
+            var (certificate, certificateProblem) = tls.Load(parsed);
+            if (certificateProblem is not null)
+            {
+                return SwitchboardCli.Misuse(error, certificateProblem);
+            }
+
             var definition = LoadDefinition(parsed.GetValue(config), error);
             if (definition is null)
             {
@@ -74,6 +82,7 @@ internal static class ServeCommand
                 NodeId = parsed.GetValue(nodeId),
                 JsonLogs = parsed.GetValue(logFormat) == "json",
                 MinimumLogLevel = parsed.GetValue(logLevel),
+                Certificate = certificate,
             };
 
             await using var host = GatewayHost.Create(options, services => stores.AddTo(services, choice));
@@ -88,7 +97,7 @@ internal static class ServeCommand
             catch (InvalidOperationException ex) when (options.Urls.Contains("https://", StringComparison.OrdinalIgnoreCase))
             {
                 // Kestrel's message names what is missing; say how to provide it.
-                return SwitchboardCli.Misuse(error, $"cannot serve https: {ex.Message} Set Kestrel__Certificates__Default__Path (a .pfx, with __Password, or a PEM certificate with __KeyPath).");
+                return SwitchboardCli.Misuse(error, $"cannot serve https: {ex.Message} Give --certificate FILE (a .pfx, or a PEM certificate with --certificate-key).");
             }
 
             await output.WriteLineAsync(Banner(host, definition)).ConfigureAwait(false);

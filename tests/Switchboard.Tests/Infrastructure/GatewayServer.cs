@@ -24,7 +24,7 @@ public sealed class GatewayServer : IAsyncDisposable
         _host = host;
         _database = database;
         _ownedDirectory = ownedDirectory;
-        BaseAddress = new Uri(host.Addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)));
+        BaseAddress = new Uri(host.Addresses.First(a => a.StartsWith("http", StringComparison.Ordinal)));
         Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
     }
 
@@ -45,7 +45,9 @@ public sealed class GatewayServer : IAsyncDisposable
         string? dataDir = null,
         IReadOnlyDictionary<string, string>? environment = null,
         TimeProvider? time = null,
-        string? nodeId = null)
+        string? nodeId = null,
+        string urls = "http://127.0.0.1:0",
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
     {
         TempDirectory? owned = null;
         SqliteDatabase? database = null;
@@ -62,7 +64,8 @@ public sealed class GatewayServer : IAsyncDisposable
 
         var options = new GatewayServerOptions
         {
-            Urls = "http://127.0.0.1:0",
+            Urls = urls,
+            Certificate = certificate,
             Definition = definition ?? SeedDefinition.Create(),
             NodeId = nodeId,
             Environment = name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
