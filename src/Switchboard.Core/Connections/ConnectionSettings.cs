@@ -8,6 +8,7 @@ internal sealed record ConnectionSettings(
     bool RejectBinary,
     int OutboundQueueMessages,
     long OutboundQueueBytes,
+    int MaxMessageFragments,
     TimeSpan CloseHandshakeTimeout)
 {
     public static ConnectionSettings From(LimitsDefinition limits) => new(
@@ -15,6 +16,7 @@ internal sealed record ConnectionSettings(
         string.Equals(limits.BinaryFrames, "reject", StringComparison.Ordinal),
         limits.OutboundQueueMessages,
         limits.OutboundQueueBytes,
+        limits.MaxMessageFragments,
         // Long enough for a client that paused reading to take the queued data and the close frame, short enough that a
         // vanished peer does not pin a socket.
         TimeSpan.FromSeconds(10));

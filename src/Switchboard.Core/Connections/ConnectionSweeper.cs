@@ -63,6 +63,7 @@ internal sealed partial class ConnectionSweeper(
         var idleMs = limits.IdleTimeoutSeconds * 1000L;
         var lifetimeMs = limits.MaxConnectionLifetimeSeconds * 1000L;
         var keepAliveMs = limits.KeepAliveIntervalSeconds * 1000L;
+        var assemblyMs = limits.MessageAssemblySeconds * 1000L;
         foreach (var connection in connections.All)
         {
             if (!connection.IsOpen)
@@ -70,7 +71,12 @@ internal sealed partial class ConnectionSweeper(
                 continue;
             }
 
-            if (nowMs - connection.ConnectedAt.ToUnixTimeMilliseconds() >= lifetimeMs)
+            if (connection.MessageStartedMs is var started and > 0 && nowMs - started >= assemblyMs)
+            {
+                // A frame sent in part or a message left open: what it holds in buffers must not be held for ever.
+                connection.BeginClose(CloseCodes.PolicyViolation, $"Message not completed within {limits.MessageAssemblySeconds} seconds (limits.messageAssemblySeconds)");
+            }
+            else if (nowMs - connection.ConnectedAt.ToUnixTimeMilliseconds() >= lifetimeMs)
             {
                 connection.BeginClose(CloseCodes.GoingAway, "Going away: connection lifetime reached");
             }

@@ -12,7 +12,15 @@ public sealed partial class WebSocketConnection
     private int _messageLength;
     private bool _messageIsText;
     private bool _inMessage;
+    private int _fragments;
     private long _skipRemaining;
+
+    // Unix ms when the message now arriving began (its first frame's header was read); 0 between messages. The
+    // sweeper closes a connection whose message has not arrived whole within limits.messageAssemblySeconds.
+    private long _messageStartedMs;
+
+    /// <summary>Unix ms when the message still arriving began, or 0.</summary>
+    internal long MessageStartedMs => Volatile.Read(ref _messageStartedMs);
 
     private enum StepKind
     {
@@ -135,6 +143,19 @@ public sealed partial class WebSocketConnection
             return StepKind.Stop;
         }
 
+        if (Volatile.Read(ref _messageStartedMs) == 0)
+        {
+            Volatile.Write(ref _messageStartedMs, now);
+        }
+
+        // Fragments are counted when taken (below), so reading this header again while its payload arrives changes nothing.
+        if (!starting && _fragments >= _settings.MaxMessageFragments)
+        {
+            BeginClose(CloseCodes.PolicyViolation, $"Message split into more than {_settings.MaxMessageFragments} frames (limits.maxMessageFragments)");
+            _skipRemaining = frameLength;
+            return StepKind.Continue;
+        }
+
         var total = (starting ? 0 : _messageLength) + header.PayloadLength; // long: a frame may claim up to 2^63 bytes
         if (total > _settings.MaxMessageBytes)
         {
@@ -151,6 +172,7 @@ public sealed partial class WebSocketConnection
         if (starting)
         {
             _inMessage = true;
+            _fragments = 0;
             _messageIsText = header.Opcode == WebSocketOpcode.Text;
             _messageLength = 0;
             _message = ArrayPool<byte>.Shared.Rent(header.Fin ? Math.Max(1, (int)header.PayloadLength) : Math.Max(4096, (int)header.PayloadLength));
@@ -167,6 +189,7 @@ public sealed partial class WebSocketConnection
         buffer.Slice(header.HeaderLength, header.PayloadLength).CopyTo(destination);
         Unmask(destination, header.MaskKey);
         _messageLength = (int)total;
+        _fragments++;
         buffer = buffer.Slice(frameLength);
 
         if (!header.Fin)
@@ -175,6 +198,7 @@ public sealed partial class WebSocketConnection
         }
 
         _inMessage = false;
+        Volatile.Write(ref _messageStartedMs, 0);
         message = _message;
         length = _messageLength;
         isText = _messageIsText;

@@ -66,6 +66,8 @@ public static partial class DefinitionValidator
                 $"must be at least maxMessageBytes ({limits.MaxMessageBytes}), so that a message of the largest size can be queued; got {limits.OutboundQueueBytes}");
         }
 
+        AtLeast(limits.MessageAssemblySeconds, 1, JsonPath.Property(path, "messageAssemblySeconds"), errors);
+        AtLeast(limits.MaxMessageFragments, 1, JsonPath.Property(path, "maxMessageFragments"), errors);
         AtLeast(limits.HandshakeTimeoutSeconds, 1, JsonPath.Property(path, "handshakeTimeoutSeconds"), errors);
         AtLeast(limits.MaxConnections, 1, JsonPath.Property(path, "maxConnections"), errors);
         AtLeast(limits.MaxConnectionsPerIp, 1, JsonPath.Property(path, "maxConnectionsPerIp"), errors);

@@ -31,6 +31,15 @@ public sealed record LimitsDefinition
     public int InboundQueueMessages { get; init; } = 16;
 
     /// <summary>
+    /// Seconds a message may take to arrive whole, from its first frame's header (a frame sent in part, or a
+    /// fragmented message left open); past it the connection is closed with 1008. Default 30. At least 1.
+    /// </summary>
+    public int MessageAssemblySeconds { get; init; } = 30;
+
+    /// <summary>Most frames one message may be split into; one more closes the connection with 1008. Default 1024. At least 1.</summary>
+    public int MaxMessageFragments { get; init; } = 1024;
+
+    /// <summary>
     /// Seconds a client has, from connecting, to send a whole request head; past it the TCP connection is closed.
     /// Applies to every HTTP request's headers too. Default 10. At least 1.
     /// </summary>

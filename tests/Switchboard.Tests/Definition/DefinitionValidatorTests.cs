@@ -136,6 +136,8 @@ public sealed class DefinitionValidatorTests
     [InlineData(Limits + ".keepAliveIntervalSeconds", "-1", F + Limits + ".keepAliveIntervalSeconds: must be at least 0 (0 turns pings off); got -1")]
     [InlineData(Limits + ".outboundQueueMessages", "0", F + Limits + ".outboundQueueMessages: must be at least 1; got 0")]
     [InlineData(Limits + ".inboundQueueMessages", "0", F + Limits + ".inboundQueueMessages: must be at least 1; got 0")]
+    [InlineData(Limits + ".messageAssemblySeconds", "0", F + Limits + ".messageAssemblySeconds: must be at least 1; got 0")]
+    [InlineData(Limits + ".maxMessageFragments", "0", F + Limits + ".maxMessageFragments: must be at least 1; got 0")]
     [InlineData(Limits + ".handshakeTimeoutSeconds", "0", F + Limits + ".handshakeTimeoutSeconds: must be at least 1; got 0")]
     [InlineData(Limits + ".maxConnections", "0", F + Limits + ".maxConnections: must be at least 1; got 0")]
     [InlineData(Limits + ".maxConnectionsPerIp", "0", F + Limits + ".maxConnectionsPerIp: must be at least 1; got 0")]

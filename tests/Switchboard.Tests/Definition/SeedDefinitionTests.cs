@@ -182,6 +182,8 @@ public sealed class SeedDefinitionTests
             "outboundQueueMessages": 4096,
             "outboundQueueBytes": 1048576,
             "inboundQueueMessages": 16,
+            "messageAssemblySeconds": 30,
+            "maxMessageFragments": 1024,
             "handshakeTimeoutSeconds": 10,
             "maxConnections": 100000,
             "maxConnectionsPerIp": 20000,
