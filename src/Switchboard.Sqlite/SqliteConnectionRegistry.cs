@@ -116,15 +116,12 @@ public sealed class SqliteConnectionRegistry : IConnectionRegistry, IAsyncDispos
 
         try
         {
-            using var connection = _database.OpenConnection();
-            using var command = connection.CreateCommand();
-            command.CommandText = "SELECT COUNT(*) FROM meta;";
-            command.ExecuteScalar();
-            return ValueTask.FromResult(true);
+            // Ready means writes work, not only reads (a locked database or a full disk is not ready).
+            return ValueTask.FromResult(_database.CanWrite());
         }
         catch (Exception)
         {
-            // The contract: a readiness probe gets false, never an exception.
+            // A readiness probe gets false, never an exception.
             return ValueTask.FromResult(false);
         }
     }

@@ -18,11 +18,16 @@ public sealed class SqliteDatabase : IDisposable
     private const string ConnectionPragmas = "PRAGMA busy_timeout = 5000; PRAGMA synchronous = NORMAL;";
 
     private readonly string _connectionString;
+    private readonly string _probeConnectionString;
 
     private SqliteDatabase(string filePath, string connectionString)
     {
         FilePath = filePath;
         _connectionString = connectionString;
+
+        // Microsoft.Data.Sqlite retries a locked database for the connection string's default timeout, whatever
+        // busy_timeout says: a readiness probe must give up within a second, not five.
+        _probeConnectionString = new SqliteConnectionStringBuilder(connectionString) { DefaultTimeout = 1, Pooling = false }.ToString();
     }
 
     /// <summary>Full path of the database file.</summary>
@@ -71,6 +76,30 @@ public sealed class SqliteDatabase : IDisposable
             connection.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// Whether a write can be committed now: takes the write lock (<c>BEGIN IMMEDIATE</c>, which a database another
+    /// process keeps locked refuses within a second) and writes a row of <c>meta</c> (which a full disk refuses).
+    /// </summary>
+    internal bool CanWrite()
+    {
+        using var connection = new SqliteConnection(_probeConnectionString);
+        connection.Open();
+        using (var pragma = connection.CreateCommand())
+        {
+            pragma.CommandText = "PRAGMA busy_timeout = 1000;";
+            pragma.ExecuteNonQuery();
+        }
+
+        using var transaction = connection.BeginTransaction(deferred: false);
+        using var write = connection.CreateCommand();
+        write.Transaction = transaction;
+        write.CommandText = "INSERT OR REPLACE INTO meta (key, value) VALUES ('readyz', $now);";
+        write.Parameters.AddWithValue("$now", BitConverter.GetBytes(Environment.TickCount64));
+        write.ExecuteNonQuery();
+        transaction.Commit();
+        return true;
     }
 
     /// <summary>Closes the pooled idle connections so the file is released (tests delete their directory after).</summary>

@@ -29,6 +29,6 @@ public interface IConnectionRegistry
     /// </summary>
     ValueTask<int> RemoveStaleAsync(string nodeId, string currentRunId, CancellationToken cancellationToken = default);
 
-    /// <summary>Whether the store answers (for <c>/readyz</c>). Never throws.</summary>
+    /// <summary>Whether the store answers and accepts writes (for <c>/readyz</c>). Never throws.</summary>
     ValueTask<bool> PingAsync(CancellationToken cancellationToken = default);
 }
