@@ -57,6 +57,14 @@ public sealed partial class WebSocketConnection
                                 _metrics.MessageReceived();
                                 await handler.OnMessageAsync(this, message.AsMemory(0, length), isText).ConfigureAwait(false);
                             }
+                            catch (Exception ex) when (ex is not OperationCanceledException)
+                            {
+                                // A handler bug, told apart here from the transport's own failures (some of which are
+                                // InvalidOperationException too): recorded for the session to log, and 1011 to the client.
+                                UnexpectedFailure = ex;
+                                BeginClose(CloseCodes.InternalError, "Internal error");
+                                stop = true;
+                            }
                             finally
                             {
                                 ArrayPool<byte>.Shared.Return(message);

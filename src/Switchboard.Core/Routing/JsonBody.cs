@@ -90,7 +90,7 @@ internal static class JsonBody
                     continue;
                 }
 
-                var isNext = reader.CurrentDepth == matched + 1 && reader.ValueTextEquals(segments[matched]);
+                var isNext = reader.CurrentDepth == matched + 1 && NameEquals(ref reader, segments[matched]);
                 reader.Read();
                 if (isNext && matched == segments.Length - 1)
                 {
@@ -111,6 +111,22 @@ internal static class JsonBody
         catch (JsonException)
         {
             return new JsonLookup(JsonLookupStatus.NotJson);
+        }
+    }
+
+    /// <summary>
+    /// Whether the property name is <paramref name="segment"/>. A name holding a lone surrogate escape
+    /// (<c>"\udc00"</c>) is valid JSON that the reader cannot compare (it throws); no path segment can equal it.
+    /// </summary>
+    private static bool NameEquals(ref Utf8JsonReader reader, byte[] segment)
+    {
+        try
+        {
+            return reader.ValueTextEquals(segment);
+        }
+        catch (InvalidOperationException)
+        {
+            return false;
         }
     }
 
