@@ -20,7 +20,17 @@ public sealed class ConnectContext
     public bool HasQuery { get; init; }
 
     /// <summary>Every header line in the order received, with the client's casing; a repeated header appears once per line.</summary>
-    public required IReadOnlyList<KeyValuePair<string, string>> Headers { get; init; }
+    public required IReadOnlyList<KeyValuePair<string, string>> Headers { get; set; }
+
+    /// <summary>
+    /// Drops the headers and the parsed query once <c>$connect</c> has answered: the handshake code that holds this
+    /// context waits for the connection's whole life, and what it holds would otherwise stay with every idle connection.
+    /// </summary>
+    internal void Release()
+    {
+        Headers = [];
+        _query = [];
+    }
 
     /// <summary>The client's address (IPv4 without the IPv6 mapping).</summary>
     public required string SourceIp { get; init; }

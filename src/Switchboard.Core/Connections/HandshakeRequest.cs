@@ -24,8 +24,14 @@ internal sealed class HandshakeRequest
 
     public bool HasQuery { get; private init; }
 
-    /// <summary>Every header line, in order, with the client's casing.</summary>
-    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; private init; } = [];
+    /// <summary>Every header line, in order, with the client's casing; empty after <see cref="ReleaseHeaders"/>.</summary>
+    public IReadOnlyList<KeyValuePair<string, string>> Headers { get; private set; } = [];
+
+    /// <summary>
+    /// Drops the header lines once the handshake is answered: the async methods that carry this request stay alive
+    /// for the connection's whole life, and a kilobyte of header strings per idle connection adds up.
+    /// </summary>
+    public void ReleaseHeaders() => Headers = [];
 
     public enum ParseStatus
     {

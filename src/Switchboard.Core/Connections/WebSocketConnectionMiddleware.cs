@@ -95,50 +95,48 @@ internal sealed class WebSocketConnectionMiddleware(
             return;
         }
 
+        // One method, not two: its state machine lives as long as the connection, and every idle connection pays for it.
         try
         {
-            await RunAdmittedAsync(context, request, current, api, stage, sourceIp).ConfigureAwait(false);
+            var handshake = new ConnectContext
+            {
+                Path = request.Path,
+                RawQuery = request.RawQuery,
+                HasQuery = request.HasQuery,
+                Headers = request.Headers,
+                SourceIp = sourceIp,
+                LocalPort = (context.LocalEndPoint as IPEndPoint)?.Port ?? 0,
+                IsHttps = false,
+            };
+            var connection = sessions.Create(api, stage, handshake, current);
+            var connected = await sessions.ConnectAsync(api, connection, handshake).ConfigureAwait(false);
+            if (!connected.IsSuccessStatus)
+            {
+                var (status, body) = ConnectAnswers.Refusal(connected);
+                await WriteRefusalAsync(output, status, body).ConfigureAwait(false);
+                return;
+            }
+
+            var extraHeaders = new StringBuilder();
+            foreach (var (name, value) in ConnectAnswers.ForUpgrade(connected))
+            {
+                extraHeaders.Append(name).Append(": ").Append(value).Append("\r\n");
+            }
+
+            var switching = Encoding.Latin1.GetBytes(
+                $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {WebSocketHandshake.ComputeAccept(request.Key)}\r\n{extraHeaders}\r\n");
+            request.ReleaseHeaders();
+            handshake.Release();
+            await sessions.RunAsync(api, connection, async () =>
+            {
+                var flushed = await output.WriteAsync(switching).ConfigureAwait(false);
+                return flushed.IsCompleted ? null : (context.Transport, context.Abort);
+            }).ConfigureAwait(false);
         }
         finally
         {
             admission.Release(sourceIp);
         }
-    }
-
-    private async Task RunAdmittedAsync(ConnectionContext context, HandshakeRequest request, GatewayRuntime current, WebSocketApiRuntime api, string stage, string sourceIp)
-    {
-        var handshake = new ConnectContext
-        {
-            Path = request.Path,
-            RawQuery = request.RawQuery,
-            HasQuery = request.HasQuery,
-            Headers = request.Headers,
-            SourceIp = sourceIp,
-            LocalPort = (context.LocalEndPoint as IPEndPoint)?.Port ?? 0,
-            IsHttps = false,
-        };
-        var connection = sessions.Create(api, stage, handshake, current);
-        var output = context.Transport.Output;
-        var connected = await sessions.ConnectAsync(api, connection, handshake).ConfigureAwait(false);
-        if (!connected.IsSuccessStatus)
-        {
-            var (status, body) = ConnectAnswers.Refusal(connected);
-            await WriteRefusalAsync(output, status, body).ConfigureAwait(false);
-            return;
-        }
-
-        var extraHeaders = new StringBuilder();
-        foreach (var (name, value) in ConnectAnswers.ForUpgrade(connected))
-        {
-            extraHeaders.Append(name).Append(": ").Append(value).Append("\r\n");
-        }
-
-        await sessions.RunAsync(api, connection, async () =>
-        {
-            var flushed = await output.WriteAsync(Encoding.Latin1.GetBytes(
-                $"HTTP/1.1 101 Switching Protocols\r\nConnection: Upgrade\r\nUpgrade: websocket\r\nSec-WebSocket-Accept: {WebSocketHandshake.ComputeAccept(request.Key)}\r\n{extraHeaders}\r\n")).ConfigureAwait(false);
-            return flushed.IsCompleted ? null : (context.Transport, context.Abort);
-        }).ConfigureAwait(false);
     }
 
     private static async Task WriteRefusalAsync(PipeWriter output, int status, string body) =>

@@ -74,6 +74,8 @@ internal sealed class WebSocketEndpoint(WebSocketSessions sessions, GatewayLifec
             return;
         }
 
+        handshake.Release();
+
         await sessions.RunAsync(api, connection, async () =>
         {
             var upgrade = http.Features.Get<IHttpUpgradeFeature>()!;

@@ -25,10 +25,17 @@ internal sealed partial class WebSocketSessions(
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _failureKinds = new(StringComparer.Ordinal);
 
+    // Clients of one gateway use a handful of Host values; one string each instead of one per connection. Bounded, so
+    // clients sending random Hosts cannot grow it: past the bound a connection keeps its own copy.
+    private readonly System.Collections.Concurrent.ConcurrentDictionary<string, string> _hosts = new(StringComparer.Ordinal);
+
+    private string SharedHost(string host) =>
+        _hosts.TryGetValue(host, out var shared) ? shared : _hosts.Count < 256 ? _hosts.GetOrAdd(host, host) : host;
+
     public WebSocketConnection Create(WebSocketApiRuntime api, string stage, ConnectContext handshake, GatewayRuntime runtime) =>
         new(ConnectionIds.New(), api.Name, stage, handshake.SourceIp, handshake.UserAgent, runtime.ConnectionSettings, metrics, time)
         {
-            DomainName = handshake.Host,
+            DomainName = SharedHost(handshake.Host),
         };
 
     /// <summary>
