@@ -50,6 +50,20 @@ public sealed class MessageLimitTests
     }
 
     [Fact]
+    public async Task MessageOfFourMebibytes_WithALimitAboveIt_IsRouted_OnTheRawSocketPath()
+    {
+        // Larger than the socket transport's default read buffer (1 MiB): a whole frame must still fit.
+        const int Large = 4 * 1024 * 1024;
+        await using var server = await GatewayServer.StartAsync(TestDefinitions.WithLimits(l => l with { MaxMessageBytes = Large + 1024, OutboundQueueBytes = 2 * Large }));
+        await using var a = await server.ConnectAsync();
+        await using var b = await server.ConnectAsync();
+
+        await a.SendTextAsync(SeedMessages.OnMessage(new string('x', Large)));
+
+        Assert.Equal(Large, (await b.ReceiveTextAsync(TimeSpan.FromSeconds(30))).Length);
+    }
+
+    [Fact]
     public async Task MessageOneByteOverTheLimit_ClosesWith1009()
     {
         await using var server = await GatewayServer.StartAsync();
