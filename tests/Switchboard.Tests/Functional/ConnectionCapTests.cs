@@ -65,7 +65,7 @@ public sealed class ConnectionCapTests
     {
         await using var server = await GatewayServer.StartAsync(TestDefinitions.WithLimits(l => l with { TrustedProxies = ["127.0.0.1"], MaxConnectionsPerIp = 1 }));
         var (status, _, client) = await RawHandshakeKeepingAsync(server, "/dev", "X-Forwarded-For: 198.51.100.1, 203.0.113.7\r\n");
-        await using var _ = client;
+        using var _ = client;
         Assert.Equal(101, status);
 
         var rows = await server.Registry.ListAsync(new Switchboard.Registry.ConnectionQuery());
@@ -74,7 +74,7 @@ public sealed class ConnectionCapTests
         // The same forwarded client again is over its cap; a different one from the same proxy is not.
         Assert.Equal(429, (await RawHandshakeAsync(server, "/dev", "X-Forwarded-For: 203.0.113.7\r\n")).Status);
         var (otherStatus, _, other) = await RawHandshakeKeepingAsync(server, "/dev", "X-Forwarded-For: 203.0.113.8\r\n");
-        await using var __ = other;
+        using var __ = other;
         Assert.Equal(101, otherStatus);
     }
 
@@ -83,7 +83,7 @@ public sealed class ConnectionCapTests
     {
         await using var server = await GatewayServer.StartAsync(TestDefinitions.WithLimits(l => l with { TrustedProxies = ["10.0.0.0/8"] }));
         var (status, _, client) = await RawHandshakeKeepingAsync(server, "/dev", "X-Forwarded-For: 203.0.113.7\r\n");
-        await using var _ = client;
+        using var _ = client;
         Assert.Equal(101, status);
 
         var rows = await server.Registry.ListAsync(new Switchboard.Registry.ConnectionQuery());
@@ -93,47 +93,14 @@ public sealed class ConnectionCapTests
     /// <summary>A handshake over a raw socket; the status of the answer and its body. The socket is closed after.</summary>
     private static async Task<(int Status, string Body)> RawHandshakeAsync(GatewayServer server, string path, string extraHeaders = "")
     {
-        var (status, body, stream) = await RawHandshakeKeepingAsync(server, path, extraHeaders);
-        await stream.DisposeAsync();
+        var (status, body, tcp) = await RawHandshakeKeepingAsync(server, path, extraHeaders);
+        tcp.Dispose();
         return (status, body);
     }
 
     /// <summary>A handshake over a raw socket, keeping the socket open (a 101 is a live connection).</summary>
-    private static async Task<(int Status, string Body, NetworkStream Stream)> RawHandshakeKeepingAsync(GatewayServer server, string path, string extraHeaders)
-    {
-        var tcp = new TcpClient();
-        await tcp.ConnectAsync(IPAddress.Loopback, server.BaseAddress.Port).WaitAsync(TestWebSocket.DefaultTimeout);
-        var stream = tcp.GetStream();
-        var key = Convert.ToBase64String(Guid.NewGuid().ToByteArray());
-        var request = $"GET {path} HTTP/1.1\r\nHost: {server.BaseAddress.Authority}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {key}\r\nSec-WebSocket-Version: 13\r\n{extraHeaders}\r\n";
-        await stream.WriteAsync(Encoding.ASCII.GetBytes(request)).AsTask().WaitAsync(TestWebSocket.DefaultTimeout);
-
-        var received = new StringBuilder();
-        var buffer = new byte[4096];
-        while (true)
-        {
-            var text = received.ToString();
-            var headEnd = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-            if (headEnd >= 0)
-            {
-                var status = int.Parse(text.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-                var lengthLine = text[..headEnd].Split("\r\n").FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
-                var length = lengthLine is null ? 0 : int.Parse(lengthLine.Split(':')[1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
-                if (status == 101 || text.Length - headEnd - 4 >= length)
-                {
-                    return (status, text[(headEnd + 4)..], stream);
-                }
-            }
-
-            var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TestWebSocket.DefaultTimeout);
-            if (read == 0)
-            {
-                throw new IOException($"the server closed the connection after: {text}");
-            }
-
-            received.Append(Encoding.ASCII.GetString(buffer, 0, read));
-        }
-    }
+    private static Task<(int Status, string Body, TcpClient Tcp)> RawHandshakeKeepingAsync(GatewayServer server, string path, string extraHeaders) =>
+        RawHandshake.SendAsync(server.BaseAddress, path, $"Host: {server.BaseAddress.Authority}\r\n{extraHeaders}");
 
     /// <summary>A WebSocket whose TCP connection comes from <paramref name="local"/> (any 127.x.y.z is loopback on Linux).</summary>
     private static async Task<TestWebSocket> ConnectFromAsync(GatewayServer server, IPAddress local)

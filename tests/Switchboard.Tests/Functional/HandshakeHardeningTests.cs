@@ -12,8 +12,6 @@ namespace Switchboard.Tests.Functional;
 /// </summary>
 public sealed class HandshakeHardeningTests
 {
-    private const string Key = "dGhlIHNhbXBsZSBub25jZQ==";
-
     [Fact]
     public async Task HeadThatNeverFinishes_IsClosedAtTheHandshakeTimeout()
     {
@@ -120,44 +118,13 @@ public sealed class HandshakeHardeningTests
 
     private static async Task<(int Status, string Body)> HandshakeAsync(GatewayServer server, string path, string headers)
     {
-        var (status, body, tcp) = await HandshakeKeepingAsync(server, path, headers);
+        var (status, body, tcp) = await RawHandshake.SendAsync(server.BaseAddress, path, headers);
         tcp.Dispose();
         return (status, body);
     }
 
-    private static async Task<(int Status, string Body, TcpClient Tcp)> HandshakeKeepingAsync(GatewayServer server, string path, string headers)
-    {
-        var tcp = await OpenAsync(server);
-        var stream = tcp.GetStream();
-        var head = $"GET {path} HTTP/1.1\r\n{headers}Upgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: {Key}\r\nSec-WebSocket-Version: 13\r\n\r\n";
-        await stream.WriteAsync(Encoding.Latin1.GetBytes(head));
-        var received = new StringBuilder();
-        var buffer = new byte[8192];
-        while (true)
-        {
-            var text = received.ToString();
-            var end = text.IndexOf("\r\n\r\n", StringComparison.Ordinal);
-            if (end >= 0)
-            {
-                var status = int.Parse(text.Split(' ')[1], System.Globalization.CultureInfo.InvariantCulture);
-                var lengthLine = text[..end].Split("\r\n").FirstOrDefault(l => l.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase));
-                var length = lengthLine is null ? 0 : int.Parse(lengthLine.Split(':')[1].Trim(), System.Globalization.CultureInfo.InvariantCulture);
-                var chunked = text[..end].Contains("Transfer-Encoding: chunked", StringComparison.OrdinalIgnoreCase);
-                if (status == 101 || (chunked ? text.EndsWith("0\r\n\r\n", StringComparison.Ordinal) : text.Length - end - 4 >= length))
-                {
-                    return (status, text[(end + 4)..], tcp);
-                }
-            }
-
-            var read = await stream.ReadAsync(buffer).AsTask().WaitAsync(TestWebSocket.DefaultTimeout);
-            if (read == 0)
-            {
-                throw new IOException($"closed without an answer after: {text}");
-            }
-
-            received.Append(Encoding.Latin1.GetString(buffer, 0, read));
-        }
-    }
+    private static Task<(int Status, string Body, TcpClient Tcp)> HandshakeKeepingAsync(GatewayServer server, string path, string headers) =>
+        RawHandshake.SendAsync(server.BaseAddress, path, headers);
 
     /// <summary>Reads (and drops) until the server closes; false when it is still open after <paramref name="within"/>.</summary>
     private static async Task<bool> ReadUntilClosedAsync(NetworkStream stream, TimeSpan within)
