@@ -100,6 +100,13 @@ public sealed class BackendDisconnectTests
             await client.SendTextAsync("one");
             await client.SendTextAsync("two");
             await backend.WaitForRequestsAsync(1, target: "drain-default");
+
+            // Both received by the gateway (the second waits in the connection's queue) before the stop: data frames
+            // still unread when a close begins are dropped, as RFC 6455 allows, and that is not what this test is about.
+            var server0 = server;
+            await Eventually.TrueAsync(
+                async () => (await server0.MetricsAsync())["switchboard_messages_received_total"] >= 2,
+                what: "both messages received by the gateway");
             var answering = client.ReceiveCloseAndAnswerAsync(TimeSpan.FromSeconds(30));
 
             await server.DisposeAsync();
