@@ -33,6 +33,6 @@ internal static class ConnectAnswers
         }
 
         // Printable ASCII only: no CR or LF to add a header line of its own, and nothing Kestrel's upgrade path refuses.
-        return [.. headers.Where(static h => Rest.ResponseHeaders.IsToken(h.Key) && !Reserved.Contains(h.Key) && Rest.ResponseHeaders.IsPrintableAscii(h.Value))];
+        return [.. headers.Where(static h => HandshakeHeaders.IsToken(h.Key) && !Reserved.Contains(h.Key) && Rest.ResponseHeaders.IsPrintableAscii(h.Value))];
     }
 }

@@ -33,6 +33,7 @@ internal static class HandshakeHeaders
         return hasHost ? null : "the Host header is missing";
     }
 
+    /// <summary>An RFC 9110 token: the rule for every header name, received or sent (the 101, backend answers).</summary>
     public static bool IsToken(string name) =>
         name.Length > 0 && name.All(static c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal));
 

@@ -14,10 +14,7 @@ internal static class ResponseHeaders
     };
 
     public static IEnumerable<KeyValuePair<string, string>> Allowed(IReadOnlyList<KeyValuePair<string, string>>? headers) =>
-        headers is null ? [] : headers.Where(static h => IsToken(h.Key) && !Reserved.Contains(h.Key) && IsPrintableAscii(h.Value));
-
-    public static bool IsToken(string name) =>
-        name.Length > 0 && name.All(static c => char.IsAsciiLetterOrDigit(c) || "!#$%&'*+-.^_`|~".Contains(c, StringComparison.Ordinal));
+        headers is null ? [] : headers.Where(static h => Connections.HandshakeHeaders.IsToken(h.Key) && !Reserved.Contains(h.Key) && IsPrintableAscii(h.Value));
 
     public static bool IsPrintableAscii(string value) => value.All(static c => c == '\t' || (c >= ' ' && c < '\u007f'));
 }
