@@ -27,15 +27,15 @@ internal sealed partial class ConnectionSweeper(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
-        var lastFlush = time.GetUtcNow();
+        var lastFlush = time.GetTimestamp();
         try
         {
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
-                var now = time.GetUtcNow();
+                var now = time.GetTimestamp();
                 try
                 {
-                    Sweep(now.ToUnixTimeMilliseconds());
+                    Sweep(now);
                     _heapTrimmer.Tick(metrics.ConnectsTotal);
                 }
                 catch (Exception ex) when (ex is not OperationCanceledException)
@@ -44,7 +44,7 @@ internal sealed partial class ConnectionSweeper(
                     LogSweepFailed(logger, ex);
                 }
 
-                if (now - lastFlush >= FlushEvery)
+                if (time.GetElapsedTime(lastFlush, now) >= FlushEvery)
                 {
                     lastFlush = now;
                     await FlushLastActiveAsync(stoppingToken).ConfigureAwait(false);
@@ -56,14 +56,18 @@ internal sealed partial class ConnectionSweeper(
         }
     }
 
-    /// <summary>One pass over every connection; public for tests driven by a fake clock.</summary>
-    internal void Sweep(long nowMs)
+    /// <summary>
+    /// One pass over every connection at <paramref name="now"/>, a timestamp of the TimeProvider's monotonic clock
+    /// (<see cref="TimeProvider.GetTimestamp"/>): a step of the wall clock changes no deadline.
+    /// </summary>
+    internal void Sweep(long now)
     {
         var limits = runtime.Current.Limits;
-        var idleMs = limits.IdleTimeoutSeconds * 1000L;
-        var lifetimeMs = limits.MaxConnectionLifetimeSeconds * 1000L;
-        var keepAliveMs = limits.KeepAliveIntervalSeconds * 1000L;
-        var assemblyMs = limits.MessageAssemblySeconds * 1000L;
+        var second = time.TimestampFrequency;
+        var idle = limits.IdleTimeoutSeconds * second;
+        var lifetime = limits.MaxConnectionLifetimeSeconds * second;
+        var keepAlive = limits.KeepAliveIntervalSeconds * second;
+        var assembly = limits.MessageAssemblySeconds * second;
         foreach (var connection in connections.All)
         {
             if (!connection.IsOpen)
@@ -71,32 +75,32 @@ internal sealed partial class ConnectionSweeper(
                 continue;
             }
 
-            if (connection.MessageStartedMs is var started and > 0 && nowMs - started >= assemblyMs)
+            if (now - connection.MessageStartedTimestamp >= assembly)
             {
                 // A frame sent in part or a message left open: what it holds in buffers must not be held for ever.
                 connection.BeginClose(CloseCodes.PolicyViolation, $"Message not completed within {limits.MessageAssemblySeconds} seconds (limits.messageAssemblySeconds)");
             }
-            else if (nowMs - connection.ConnectedAt.ToUnixTimeMilliseconds() >= lifetimeMs)
+            else if (now - connection.ConnectedTimestamp >= lifetime)
             {
                 connection.BeginClose(CloseCodes.GoingAway, "Going away: connection lifetime reached");
             }
-            else if (nowMs - connection.LastTrafficMs >= idleMs)
+            else if (now - connection.LastTrafficTimestamp >= idle)
             {
                 connection.BeginClose(CloseCodes.GoingAway, "Going away: idle timeout");
             }
-            else if (keepAliveMs > 0 && connection.Inbound is not { IsFull: true })
+            else if (keepAlive > 0 && connection.Inbound is not { IsFull: true })
             {
                 // (A connection whose inbound queue is full is not being read, by the server's choice: its silence
                 // says nothing about the client, so it is neither pinged nor dropped until reading resumes.)
-                var silentMs = nowMs - connection.LastReceivedMs;
-                if (silentMs >= 2 * keepAliveMs + 1000)
+                var silent = now - connection.LastReceivedTimestamp;
+                if (silent >= 2 * keepAlive + second)
                 {
                     // Not even a pong for two intervals: the peer is gone without a close.
                     connection.Abort();
                 }
-                else if (silentMs >= keepAliveMs && nowMs - connection.LastPingSentMs >= keepAliveMs)
+                else if (silent >= keepAlive && now - connection.LastPingSentTimestamp >= keepAlive)
                 {
-                    connection.LastPingSentMs = nowMs;
+                    connection.LastPingSentTimestamp = now;
                     connection.TryEnqueue(PingFrame, isMessage: false);
                 }
             }
@@ -108,10 +112,10 @@ internal sealed partial class ConnectionSweeper(
         List<LastActiveUpdate>? updates = null;
         foreach (var connection in connections.All)
         {
-            var active = connection.LastActiveAt.ToUnixTimeMilliseconds();
-            if (connection.IsRegistered && active > connection.LastActiveFlushedMs)
+            var active = connection.LastActiveTimestamp;
+            if (connection.IsRegistered && active > connection.LastActiveFlushedTimestamp)
             {
-                connection.LastActiveFlushedMs = active;
+                connection.LastActiveFlushedTimestamp = active;
                 (updates ??= []).Add(new LastActiveUpdate(connection.Id, connection.LastActiveAt));
             }
         }

@@ -1,5 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Diagnostics.CodeAnalysis;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text.Unicode;
 
@@ -7,7 +9,16 @@ namespace Switchboard.Connections;
 
 public sealed partial class WebSocketConnection
 {
-    // Message assembly state; touched only by the receive loop.
+    // "No message arriving" for _messageStartedTimestamp: the sweeper's "now - started" is then never past a deadline.
+    private const long NoMessageArriving = long.MaxValue;
+
+    // Smallest assembly buffer rented for a message whose end has not arrived yet; later growth doubles it.
+    private const int FirstPartialBufferBytes = 4096;
+
+    private readonly MessageAssemblyBudget _assemblyBudget;
+
+    // Message assembly state; touched only by the receive loop. Payload is copied into _message as it arrives, so the
+    // transport never holds more than one read of a frame, and _message never more than about twice what has arrived.
     private byte[]? _message;
     private int _messageLength;
     private bool _messageIsText;
@@ -15,12 +26,18 @@ public sealed partial class WebSocketConnection
     private int _fragments;
     private long _skipRemaining;
 
-    // Unix ms when the message now arriving began (its first frame's header was read); 0 between messages. The
-    // sweeper closes a connection whose message has not arrived whole within limits.messageAssemblySeconds.
-    private long _messageStartedMs;
+    // The data frame whose payload is arriving: bytes still to come, its mask key rotated to the next byte, its FIN.
+    private long _frameRemaining;
+    private uint _frameMask;
+    private bool _inFrame;
+    private bool _frameFin;
 
-    /// <summary>Unix ms when the message still arriving began, or 0.</summary>
-    internal long MessageStartedMs => Volatile.Read(ref _messageStartedMs);
+    // When the message now arriving began (its first frame's header was read). The sweeper closes a connection whose
+    // message has not arrived whole within limits.messageAssemblySeconds.
+    private long _messageStartedTimestamp = NoMessageArriving;
+
+    /// <summary>Monotonic timestamp of the first frame of the message still arriving, or <see cref="long.MaxValue"/>.</summary>
+    internal long MessageStartedTimestamp => Volatile.Read(ref _messageStartedTimestamp);
 
     private enum StepKind
     {
@@ -67,7 +84,7 @@ public sealed partial class WebSocketConnection
                             }
                             finally
                             {
-                                ArrayPool<byte>.Shared.Return(message);
+                                ReturnAssemblyBuffer(message);
                             }
 
                             break;
@@ -85,13 +102,16 @@ public sealed partial class WebSocketConnection
         {
             if (_message is not null)
             {
-                ArrayPool<byte>.Shared.Return(_message);
+                ReturnAssemblyBuffer(_message);
                 _message = null;
             }
         }
     }
 
-    /// <summary>Consumes at most one frame from <paramref name="buffer"/>; a complete message is handed back rented.</summary>
+    /// <summary>
+    /// Consumes at most one frame header or the part of a data frame's payload that has arrived from
+    /// <paramref name="buffer"/>; a complete message is handed back in its rented assembly buffer.
+    /// </summary>
     private StepKind NextStep(ref ReadOnlySequence<byte> buffer, out byte[] message, out int length, out bool isText)
     {
         message = [];
@@ -109,13 +129,25 @@ public sealed partial class WebSocketConnection
             }
         }
 
+        if (_inFrame)
+        {
+            if (buffer.Length == 0)
+            {
+                return StepKind.NeedMoreData;
+            }
+
+            var now = Now();
+            Volatile.Write(ref _lastReceivedTimestamp, now);
+            return TakePayload(ref buffer, now, out message, out length, out isText);
+        }
+
         if (!FrameHeader.TryRead(buffer, out var header))
         {
             return StepKind.NeedMoreData;
         }
 
-        var now = NowMs();
-        Volatile.Write(ref _lastReceivedMs, now);
+        var headerTime = Now();
+        Volatile.Write(ref _lastReceivedTimestamp, headerTime);
         var open = Volatile.Read(ref _state) == StateOpen;
 
         if (header.Error is { } protocolError)
@@ -127,6 +159,7 @@ public sealed partial class WebSocketConnection
         var frameLength = header.HeaderLength + header.PayloadLength;
         if (header.IsControl)
         {
+            // At most 14 + 125 bytes: waiting for the whole control frame costs nothing worth bounding.
             if (buffer.Length < frameLength)
             {
                 return StepKind.NeedMoreData;
@@ -151,12 +184,6 @@ public sealed partial class WebSocketConnection
             return StepKind.Stop;
         }
 
-        if (Volatile.Read(ref _messageStartedMs) == 0)
-        {
-            Volatile.Write(ref _messageStartedMs, now);
-        }
-
-        // Fragments are counted when taken (below), so reading this header again while its payload arrives changes nothing.
         if (!starting && _fragments >= _settings.MaxMessageFragments)
         {
             BeginClose(CloseCodes.PolicyViolation, $"Message split into more than {_settings.MaxMessageFragments} frames (limits.maxMessageFragments)");
@@ -164,17 +191,12 @@ public sealed partial class WebSocketConnection
             return StepKind.Continue;
         }
 
-        var total = (starting ? 0 : _messageLength) + header.PayloadLength; // long: a frame may claim up to 2^63 bytes
+        var total = (starting ? 0 : _messageLength) + header.PayloadLength; // long: a frame may claim up to 2^62 bytes
         if (total > _settings.MaxMessageBytes)
         {
             BeginClose(CloseCodes.MessageTooBig, $"Message exceeds {_settings.MaxMessageBytes} bytes");
             _skipRemaining = frameLength;
             return StepKind.Continue;
-        }
-
-        if (buffer.Length < frameLength)
-        {
-            return StepKind.NeedMoreData;
         }
 
         if (starting)
@@ -183,38 +205,74 @@ public sealed partial class WebSocketConnection
             _fragments = 0;
             _messageIsText = header.Opcode == WebSocketOpcode.Text;
             _messageLength = 0;
-            _message = ArrayPool<byte>.Shared.Rent(header.Fin ? Math.Max(1, (int)header.PayloadLength) : Math.Max(4096, (int)header.PayloadLength));
-        }
-        else if (_message!.Length < total)
-        {
-            var grown = ArrayPool<byte>.Shared.Rent((int)Math.Min(Math.Max(total, _message.Length * 2L), _settings.MaxMessageBytes));
-            _message.AsSpan(0, _messageLength).CopyTo(grown);
-            ArrayPool<byte>.Shared.Return(_message);
-            _message = grown;
+            Volatile.Write(ref _messageStartedTimestamp, headerTime);
         }
 
-        var destination = _message.AsSpan(_messageLength, (int)header.PayloadLength);
-        buffer.Slice(header.HeaderLength, header.PayloadLength).CopyTo(destination);
-        Unmask(destination, header.MaskKey);
-        _messageLength = (int)total;
         _fragments++;
-        buffer = buffer.Slice(frameLength);
+        _inFrame = true;
+        _frameRemaining = header.PayloadLength;
+        _frameMask = header.MaskKey;
+        _frameFin = header.Fin;
+        buffer = buffer.Slice(header.HeaderLength);
+        return TakePayload(ref buffer, headerTime, out message, out length, out isText);
+    }
 
-        if (!header.Fin)
+    /// <summary>Copies (and unmasks) what has arrived of the current data frame's payload into the message.</summary>
+    private StepKind TakePayload(ref ReadOnlySequence<byte> buffer, long now, out byte[] message, out int length, out bool isText)
+    {
+        message = [];
+        length = 0;
+        isText = false;
+
+        var taking = (int)Math.Min(_frameRemaining, buffer.Length);
+        if (taking == 0 && _frameRemaining > 0)
+        {
+            // Nothing of the payload yet: no buffer until there is something to put in it.
+            return StepKind.NeedMoreData;
+        }
+
+        if (!TryReserveAssembly(_messageLength + taking, _messageLength + _frameRemaining))
+        {
+            // The gateway-wide assembly budget (limits.messageAssemblyBudgetBytes) is spent: this client is told to
+            // come back later rather than every connection's memory growing without bound.
+            BeginClose(CloseCodes.TryAgainLater, "Server busy: too many large messages arriving at once (limits.messageAssemblyBudgetBytes)");
+            _inFrame = false;
+            _skipRemaining = _frameRemaining;
+            return StepKind.Continue;
+        }
+
+        if (taking > 0)
+        {
+            var destination = _message.AsSpan(_messageLength, taking);
+            buffer.Slice(0, taking).CopyTo(destination);
+            Unmask(destination, _frameMask);
+            _frameMask = BitOperations.RotateRight(_frameMask, 8 * (taking & 3));
+            _messageLength += taking;
+            _frameRemaining -= taking;
+            buffer = buffer.Slice(taking);
+        }
+
+        if (_frameRemaining > 0)
+        {
+            return StepKind.NeedMoreData;
+        }
+
+        _inFrame = false;
+        if (!_frameFin)
         {
             return StepKind.Continue;
         }
 
         _inMessage = false;
-        Volatile.Write(ref _messageStartedMs, 0);
-        message = _message;
+        Volatile.Write(ref _messageStartedTimestamp, NoMessageArriving);
+        message = _message!;
         length = _messageLength;
         isText = _messageIsText;
         _message = null;
 
         if (isText ? !Utf8.IsValid(message.AsSpan(0, length)) : _settings.RejectBinary)
         {
-            ArrayPool<byte>.Shared.Return(message);
+            ReturnAssemblyBuffer(message);
             if (isText)
             {
                 BeginClose(CloseCodes.InvalidPayload, "Text message is not valid UTF-8");
@@ -227,9 +285,51 @@ public sealed partial class WebSocketConnection
             return StepKind.Continue;
         }
 
-        Volatile.Write(ref _lastActiveMs, now);
-        Volatile.Write(ref _lastTrafficMs, now);
+        Volatile.Write(ref _lastActiveTimestamp, now);
+        Volatile.Write(ref _lastTrafficTimestamp, now);
         return StepKind.Message;
+    }
+
+    /// <summary>
+    /// Makes the assembly buffer hold at least <paramref name="needed"/> bytes, taking its size from the assembly
+    /// budget. A final frame whose payload is all here gets exactly what it needs; otherwise the buffer doubles from
+    /// 4 KiB, never past what the frame (when final) or the message limit allows, so it stays within about twice what
+    /// the client has actually sent. False when the budget cannot cover it.
+    /// </summary>
+    [MemberNotNullWhen(true, nameof(_message))]
+    private bool TryReserveAssembly(long needed, long frameEnd)
+    {
+        if (_message is not null && _message.Length >= needed)
+        {
+            return true;
+        }
+
+        var current = _message?.Length ?? 0;
+        var limit = _frameFin ? frameEnd : _settings.MaxMessageBytes;
+        var size = needed == frameEnd && _frameFin
+            ? needed
+            : Math.Clamp(Math.Max(FirstPartialBufferBytes, 2L * current), needed, limit);
+        var grown = ArrayPool<byte>.Shared.Rent((int)Math.Max(1, size));
+        if (!_assemblyBudget.TryTake(grown.Length))
+        {
+            ArrayPool<byte>.Shared.Return(grown);
+            return false;
+        }
+
+        if (_message is not null)
+        {
+            _message.AsSpan(0, _messageLength).CopyTo(grown);
+            ReturnAssemblyBuffer(_message);
+        }
+
+        _message = grown;
+        return true;
+    }
+
+    private void ReturnAssemblyBuffer(byte[] buffer)
+    {
+        _assemblyBudget.Give(buffer.Length);
+        ArrayPool<byte>.Shared.Return(buffer);
     }
 
     private StepKind OnControlFrame(in FrameHeader header, ReadOnlySequence<byte> maskedPayload, bool open)

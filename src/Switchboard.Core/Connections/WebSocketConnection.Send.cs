@@ -167,7 +167,7 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
                 {
                     if (dataMessages > 0)
                     {
-                        Volatile.Write(ref _lastTrafficMs, NowMs());
+                        Volatile.Write(ref _lastTrafficTimestamp, Now());
                         _metrics.MessagesSent(dataMessages);
                     }
 

@@ -26,10 +26,15 @@ public sealed partial class WebSocketConnection
 
     private int _state;
     private byte[]? _closeFrame;
+    private ITimer? _closeDeadline;
     private volatile bool _discardQueued;
-    private long _lastActiveMs;
-    private long _lastReceivedMs;
-    private long _lastTrafficMs;
+
+    // Monotonic TimeProvider timestamps (GetTimestamp), never wall-clock time: a step of the system clock neither
+    // closes nor extends a connection. Only ConnectedAt is wall-clock, for display and the registry.
+    private readonly long _connectedTimestamp;
+    private long _lastActiveTimestamp;
+    private long _lastReceivedTimestamp;
+    private long _lastTrafficTimestamp;
 
     internal WebSocketConnection(
         string id,
@@ -39,19 +44,21 @@ public sealed partial class WebSocketConnection
         string? userAgent,
         ConnectionSettings settings,
         GatewayMetrics metrics,
-        TimeProvider time)
+        TimeProvider time,
+        MessageAssemblyBudget assemblyBudget)
     {
         _settings = settings;
         _metrics = metrics;
         _time = time;
+        _assemblyBudget = assemblyBudget;
         Id = id;
         Api = api;
         Stage = stage;
         SourceIp = sourceIp;
         UserAgent = userAgent;
         ConnectedAt = TruncateToMilliseconds(time.GetUtcNow());
-        _lastActiveMs = _lastReceivedMs = _lastTrafficMs = ConnectedAt.ToUnixTimeMilliseconds();
-        LastActiveFlushedMs = _lastActiveMs;
+        _connectedTimestamp = _lastActiveTimestamp = _lastReceivedTimestamp = _lastTrafficTimestamp = time.GetTimestamp();
+        LastActiveFlushedTimestamp = _connectedTimestamp;
     }
 
     public string Id { get; }
@@ -69,23 +76,30 @@ public sealed partial class WebSocketConnection
     /// <summary>The largest message this connection may send or be sent (<c>limits.maxMessageBytes</c>).</summary>
     internal int MaxMessageBytes => _settings.MaxMessageBytes;
 
-    /// <summary>When the client last sent a message (not a ping or pong).</summary>
-    public DateTimeOffset LastActiveAt => DateTimeOffset.FromUnixTimeMilliseconds(Volatile.Read(ref _lastActiveMs));
+    /// <summary>When the client last sent a message (not a ping or pong): <see cref="ConnectedAt"/> plus the monotonic time since.</summary>
+    public DateTimeOffset LastActiveAt =>
+        TruncateToMilliseconds(ConnectedAt + _time.GetElapsedTime(_connectedTimestamp, Volatile.Read(ref _lastActiveTimestamp)));
 
-    /// <summary>Unix ms of the last frame of any kind from the client (keep-alive checks).</summary>
-    internal long LastReceivedMs => Volatile.Read(ref _lastReceivedMs);
+    /// <summary>Monotonic timestamp of the connection's start (connection lifetime).</summary>
+    internal long ConnectedTimestamp => _connectedTimestamp;
 
-    /// <summary>Unix ms of the last message in either direction (idle timeout, as API Gateway measures it).</summary>
-    internal long LastTrafficMs => Volatile.Read(ref _lastTrafficMs);
+    /// <summary>Monotonic timestamp of the client's last message (not a ping or pong).</summary>
+    internal long LastActiveTimestamp => Volatile.Read(ref _lastActiveTimestamp);
+
+    /// <summary>Monotonic timestamp of the last bytes of any frame from the client (keep-alive checks).</summary>
+    internal long LastReceivedTimestamp => Volatile.Read(ref _lastReceivedTimestamp);
+
+    /// <summary>Monotonic timestamp of the last message in either direction (idle timeout, as API Gateway measures it).</summary>
+    internal long LastTrafficTimestamp => Volatile.Read(ref _lastTrafficTimestamp);
 
     /// <summary>Whether the registry holds a row for this connection (set by <c>registry.save</c>, cleared by <c>registry.delete</c>).</summary>
     public bool IsRegistered { get; internal set; }
 
-    /// <summary>Unix ms of the last keep-alive ping sent; written only by the sweeper.</summary>
-    internal long LastPingSentMs { get; set; }
+    /// <summary>Monotonic timestamp of the last keep-alive ping sent; written only by the sweeper.</summary>
+    internal long LastPingSentTimestamp { get; set; }
 
-    /// <summary>The <c>lastActiveAt</c> the registry was last told; written only by the sweeper.</summary>
-    internal long LastActiveFlushedMs { get; set; }
+    /// <summary>The <see cref="LastActiveTimestamp"/> the registry was last told; written only by the sweeper.</summary>
+    internal long LastActiveFlushedTimestamp { get; set; }
 
     /// <summary>False once a close has begun; such a connection takes no more messages.</summary>
     public bool IsOpen => Volatile.Read(ref _state) == StateOpen;
@@ -166,6 +180,7 @@ public sealed partial class WebSocketConnection
 
         await sending.ConfigureAwait(false);
         Volatile.Write(ref _state, StateClosed);
+        Interlocked.Exchange(ref _closeDeadline, null)?.Dispose();
         if (_abort.IsCancellationRequested)
         {
             // The close handshake did not finish in time (or the peer vanished): drop the TCP connection rather than
@@ -195,15 +210,9 @@ public sealed partial class WebSocketConnection
         _discardQueued = discardQueued;
         CompleteQueue();
         Closing?.Invoke(this);
-        try
-        {
-            _abort.CancelAfter(_settings.CloseHandshakeTimeout);
-        }
-        catch (ObjectDisposedException)
-        {
-            // Finished in the meantime.
-        }
-
+        // On the TimeProvider's clock (monotonic), and only once a close begins: an open connection holds no timer.
+        Volatile.Write(ref _closeDeadline, _time.CreateTimer(
+            static state => ((WebSocketConnection)state!).CancelLoops(), this, _settings.CloseHandshakeTimeout, Timeout.InfiniteTimeSpan));
         return true;
     }
 
@@ -218,14 +227,7 @@ public sealed partial class WebSocketConnection
             Closing?.Invoke(this);
         }
 
-        try
-        {
-            _abort.Cancel();
-        }
-        catch (ObjectDisposedException)
-        {
-        }
-
+        CancelLoops();
         try
         {
             _abortTransport();
@@ -243,7 +245,20 @@ public sealed partial class WebSocketConnection
         Inbound?.Abort();
     }
 
-    private long NowMs() => _time.GetUtcNow().ToUnixTimeMilliseconds();
+    /// <summary>Ends both loops (the close deadline passed); the transport is then dropped.</summary>
+    private void CancelLoops()
+    {
+        try
+        {
+            _abort.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+            // Finished in the meantime.
+        }
+    }
+
+    private long Now() => _time.GetTimestamp();
 
     private static DateTimeOffset TruncateToMilliseconds(DateTimeOffset value) =>
         DateTimeOffset.FromUnixTimeMilliseconds(value.ToUnixTimeMilliseconds());

@@ -20,7 +20,8 @@ internal sealed class WebSocketConnectionMiddleware(
     GatewayRuntimeHolder runtime,
     WebSocketSessions sessions,
     GatewayLifecycle lifecycle,
-    ConnectionAdmission admission)
+    ConnectionAdmission admission,
+    TimeProvider time)
 {
     // A head still incomplete after this many reads (a client dribbling bytes) is left to Kestrel's parser and limits.
     private const int MaxHeadReads = 256;
@@ -31,7 +32,7 @@ internal sealed class WebSocketConnectionMiddleware(
         HandshakeRequest? request = null;
         long scanned = 0;
         var reads = 0;
-        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(runtime.Current.Limits.HandshakeTimeoutSeconds)))
+        using (var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(runtime.Current.Limits.HandshakeTimeoutSeconds), time))
         {
             while (true)
             {

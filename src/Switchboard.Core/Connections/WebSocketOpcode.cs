@@ -23,4 +23,7 @@ public static class CloseCodes
     public const ushort PolicyViolation = 1008;
     public const ushort MessageTooBig = 1009;
     public const ushort InternalError = 1011;
+
+    /// <summary>"Try Again Later" (IANA registry): the server cannot take this now, e.g. its message assembly budget is spent.</summary>
+    public const ushort TryAgainLater = 1013;
 }

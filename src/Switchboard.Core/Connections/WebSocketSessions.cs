@@ -21,6 +21,7 @@ internal sealed partial class WebSocketSessions(
     IConnectionRegistry registry,
     GroupMembership groups,
     TimeProvider time,
+    MessageAssemblyBudget assemblyBudget,
     ILogger<WebSocketSessions> logger)
 {
     private readonly System.Collections.Concurrent.ConcurrentDictionary<string, byte> _failureKinds = new(StringComparer.Ordinal);
@@ -33,7 +34,7 @@ internal sealed partial class WebSocketSessions(
         _hosts.TryGetValue(host, out var shared) ? shared : _hosts.Count < 256 ? _hosts.GetOrAdd(host, host) : host;
 
     public WebSocketConnection Create(WebSocketApiRuntime api, string stage, ConnectContext handshake, GatewayRuntime runtime) =>
-        new(ConnectionIds.New(), api.Name, stage, handshake.SourceIp, handshake.UserAgent, runtime.ConnectionSettings, metrics, time)
+        new(ConnectionIds.New(), api.Name, stage, handshake.SourceIp, handshake.UserAgent, runtime.ConnectionSettings, metrics, time, assemblyBudget)
         {
             DomainName = SharedHost(handshake.Host),
         };

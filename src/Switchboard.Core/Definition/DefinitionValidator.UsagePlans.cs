@@ -68,6 +68,13 @@ public static partial class DefinitionValidator
 
         AtLeast(limits.MessageAssemblySeconds, 1, JsonPath.Property(path, "messageAssemblySeconds"), errors);
         AtLeast(limits.MaxMessageFragments, 1, JsonPath.Property(path, "maxMessageFragments"), errors);
+        if (limits.MaxMessageBytes >= 1 && limits.MessageAssemblyBudgetBytes < limits.MaxMessageBytes)
+        {
+            errors.Add(
+                JsonPath.Property(path, "messageAssemblyBudgetBytes"),
+                $"must be at least maxMessageBytes ({limits.MaxMessageBytes}), so that a message of the largest size can arrive; got {limits.MessageAssemblyBudgetBytes}");
+        }
+
         AtLeast(limits.HandshakeTimeoutSeconds, 1, JsonPath.Property(path, "handshakeTimeoutSeconds"), errors);
         AtLeast(limits.MaxConnections, 1, JsonPath.Property(path, "maxConnections"), errors);
         AtLeast(limits.MaxConnectionsPerIp, 1, JsonPath.Property(path, "maxConnectionsPerIp"), errors);

@@ -36,6 +36,13 @@ public sealed record LimitsDefinition
     /// </summary>
     public int MessageAssemblySeconds { get; init; } = 30;
 
+    /// <summary>
+    /// Most bytes all connections together may hold for messages still arriving (and being routed): assembly buffers
+    /// are taken from this budget as payload arrives, never in advance. A connection that needs more while it is spent
+    /// is closed with 1013 (try again later). Default 268435456 (256 MiB). At least <c>maxMessageBytes</c>.
+    /// </summary>
+    public long MessageAssemblyBudgetBytes { get; init; } = 256L * 1024 * 1024;
+
     /// <summary>Most frames one message may be split into; one more closes the connection with 1008. Default 1024. At least 1.</summary>
     public int MaxMessageFragments { get; init; } = 1024;
 

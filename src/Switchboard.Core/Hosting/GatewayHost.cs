@@ -37,6 +37,9 @@ public sealed class GatewayHost : IAsyncDisposable
 
     public IServiceProvider Services => _app.Services;
 
+    /// <summary>Kestrel's <c>MaxRequestBufferSize</c>: the most a connection's transport reads ahead of its parser.</summary>
+    public const int TransportReadAheadBytes = 64 * 1024;
+
     public static GatewayHost Create(GatewayServerOptions options, Action<IServiceCollection> addStore)
     {
         var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions { Args = [] });
@@ -53,8 +56,10 @@ public sealed class GatewayHost : IAsyncDisposable
 
             // A head that has not arrived whole in time is closed on the HTTP path as on the raw-socket path.
             kestrel.Limits.RequestHeadersTimeout = TimeSpan.FromSeconds(options.Definition.Limits.HandshakeTimeoutSeconds);
-            // A whole frame must fit in the transport's buffer before it is parsed.
-            kestrel.Limits.MaxRequestBufferSize = Math.Max(1024 * 1024, options.Definition.Limits.MaxMessageBytes + 64 * 1024L);
+            // What the transport reads ahead of the receive loop before it stops reading the socket (TCP backpressure).
+            // Frame payload is copied into the message as it arrives, so frames need not fit here: a small buffer
+            // bounds what a client whose messages wait for a backend can make the server hold (docs/security.md).
+            kestrel.Limits.MaxRequestBufferSize = TransportReadAheadBytes;
             // TLS 1.2 and 1.3 only, as API Gateway accepts; the certificate from --certificate when given.
             kestrel.ConfigureHttpsDefaults(https =>
             {
@@ -95,6 +100,7 @@ public sealed class GatewayHost : IAsyncDisposable
         var services = builder.Services;
         services.AddSingleton(options.Time);
         services.AddSingleton(new NodeIdentity(options.NodeId));
+        services.AddSingleton(new MessageAssemblyBudget(options.Definition.Limits.MessageAssemblyBudgetBytes));
         services.AddSingleton<GatewayMetrics>();
         services.AddSingleton<GatewayLifecycle>();
         services.AddSingleton<ConnectionTable>();

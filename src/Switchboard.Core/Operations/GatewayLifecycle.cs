@@ -5,13 +5,14 @@ namespace Switchboard.Operations;
 /// two deadlines of a clean stop: the drain (<c>limits.shutdownDrainSeconds</c>), by which messages still waiting for
 /// a backend are given up, and the exit, a few seconds later, by which the last <c>$disconnect</c> calls are.
 /// </summary>
-public sealed class GatewayLifecycle
+public sealed class GatewayLifecycle(TimeProvider time)
 {
     /// <summary>What a stop gives <c>$disconnect</c> after the drain; within the host's own stop timeout (drain + 5 s).</summary>
     public static readonly TimeSpan DisconnectGrace = TimeSpan.FromSeconds(4);
 
-    private readonly CancellationTokenSource _drainDeadline = new();
-    private readonly CancellationTokenSource _exitDeadline = new();
+    // Timers of the TimeProvider (monotonic), started by BeginShutdown.
+    private readonly CancellationTokenSource _drainDeadline = new(Timeout.InfiniteTimeSpan, time);
+    private readonly CancellationTokenSource _exitDeadline = new(Timeout.InfiniteTimeSpan, time);
     private volatile bool _accepting;
 
     public bool IsAccepting => _accepting;

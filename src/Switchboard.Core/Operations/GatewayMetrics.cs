@@ -7,7 +7,7 @@ namespace Switchboard.Operations;
 /// The gateway's counters, kept as plain fields updated with Interlocked: a broadcast adds its recipient count once,
 /// never once per recipient. Rendered as Prometheus text by <see cref="WritePrometheus"/>; names are the README's Operations section's.
 /// </summary>
-public sealed class GatewayMetrics
+public sealed class GatewayMetrics(Connections.MessageAssemblyBudget? assemblyBudget = null)
 {
     private long _connections;
     private long _messagesReceived;
@@ -67,6 +67,11 @@ public sealed class GatewayMetrics
         Write(text, "switchboard_slow_consumer_closes_total", "counter", "Connections closed with 1008 because their outbound queue was full.", _slowConsumerCloses);
         Write(text, "switchboard_broadcasts_total", "counter", "Broadcasts fanned out.", _broadcasts);
         Write(text, "switchboard_rest_requests_total", "counter", "REST API requests answered.", _restRequests);
+        if (assemblyBudget is not null)
+        {
+            Write(text, "switchboard_message_assembly_bytes", "gauge", "Bytes held for messages still arriving or being routed (limits.messageAssemblyBudgetBytes caps it).", assemblyBudget.HeldBytes);
+        }
+
         Write(text, "switchboard_management_requests_total", "counter", "@connections management API requests answered.", _managementRequests);
     }
 

@@ -20,7 +20,7 @@ public sealed class ReceiveLoopFailureTests
         var toServer = new Pipe();
         var fromServer = new Pipe();
         var connection = new WebSocketConnection(
-            "AAAAAAAAAAAAAAAA", "api", "dev", "127.0.0.1", null, ConnectionSettings.From(new LimitsDefinition()), new GatewayMetrics(), TimeProvider.System);
+            "AAAAAAAAAAAAAAAA", "api", "dev", "127.0.0.1", null, ConnectionSettings.From(new LimitsDefinition()), new GatewayMetrics(), TimeProvider.System, new MessageAssemblyBudget(new LimitsDefinition().MessageAssemblyBudgetBytes));
 
         var running = connection.RunAsync(new DuplexPipe(toServer.Reader, fromServer.Writer), static () => { }, new ThrowingHandler());
         await toServer.Writer.WriteAsync(MaskedText("boom"));

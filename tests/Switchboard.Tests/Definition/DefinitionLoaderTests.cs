@@ -21,7 +21,7 @@ public sealed class DefinitionLoaderTests
     [InlineData(Ws + ".Name", "\"Chat\"", F + Ws + ".Name: unknown property 'Name'; expected one of: name, basePath, routeSelectionExpression, stages, routes")]
     [InlineData("$.limts", "{}", F + "$.limts: unknown property 'limts'; expected one of: webSocketApis, restApis, usagePlans, defaultUsagePlan, limits")]
     [InlineData("$.limits.maxMessageByte", "1", F + "$.limits.maxMessageByte: unknown property 'maxMessageByte'; expected one of: maxMessageBytes, idleTimeoutSeconds, "
-        + "maxConnectionLifetimeSeconds, keepAliveIntervalSeconds, outboundQueueMessages, outboundQueueBytes, inboundQueueMessages, messageAssemblySeconds, maxMessageFragments, handshakeTimeoutSeconds, maxConnections, maxConnectionsPerIp, trustedProxies, binaryFrames, shutdownDrainSeconds")]
+        + "maxConnectionLifetimeSeconds, keepAliveIntervalSeconds, outboundQueueMessages, outboundQueueBytes, inboundQueueMessages, messageAssemblySeconds, messageAssemblyBudgetBytes, maxMessageFragments, handshakeTimeoutSeconds, maxConnections, maxConnectionsPerIp, trustedProxies, binaryFrames, shutdownDrainSeconds")]
     [InlineData(OnMessage + ".secret.value", "\"1234\"", F + OnMessage + ".secret.value: unknown property 'value'; expected one of: path, env, fallback")]
     [InlineData(Ws + ".stages.dev.vars", "{}", F + Ws + ".stages.dev.vars: unknown property 'vars'; expected one of: variables")]
     [InlineData(Ws + ".routes.onMessage['integration type']", "\"x\"", F + Ws + ".routes.onMessage['integration type']: unknown property 'integration type'; expected one of: integration, routeResponseSelectionExpression")]

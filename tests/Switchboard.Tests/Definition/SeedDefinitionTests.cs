@@ -183,6 +183,7 @@ public sealed class SeedDefinitionTests
             "outboundQueueBytes": 1048576,
             "inboundQueueMessages": 16,
             "messageAssemblySeconds": 30,
+            "messageAssemblyBudgetBytes": 268435456,
             "maxMessageFragments": 1024,
             "handshakeTimeoutSeconds": 10,
             "maxConnections": 100000,

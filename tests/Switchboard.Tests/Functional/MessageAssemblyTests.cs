@@ -5,50 +5,62 @@ namespace Switchboard.Tests.Functional;
 
 /// <summary>
 /// A message must arrive whole in time and in a bounded number of frames: a frame sent in part or a fragmented message
-/// left open is closed with 1008 after <c>limits.messageAssemblySeconds</c>; one frame more than
+/// left open is closed with 1008 after <c>limits.messageAssemblySeconds</c> (30 s, on a clock the test moves); one frame more than
 /// <c>limits.maxMessageFragments</c> is closed with 1008 at once. Other clients are untouched.
 /// </summary>
 public sealed class MessageAssemblyTests
 {
     [Fact]
-    public async Task FragmentedMessageLeftOpen_IsClosedWith1008_AfterTheAssemblyTime()
+    public async Task FragmentedMessageLeftOpen_IsClosedWith1008_AtTheAssemblyTime()
     {
-        await using var server = await GatewayServer.StartAsync(TestDefinitions.WithLimits(l => l with { MessageAssemblySeconds = 1 }));
-        await using var client = await RawWebSocketClient.ConnectAsync(server.BaseAddress, "/dev");
+        await using var server = await GatewayServer.StartAsync(time: new TestClock());
+        var (client, _) = await server.ConnectRawAsync();
+        await using var __ = client;
 
         await client.SendFrameAsync(0x1, Encoding.UTF8.GetBytes("{\"action\":"), fin: false);
+        await client.AssertOpenAsync(); // a ping may come between fragments; its pong says the fragment was read
+        server.AdvanceAndSweep(TimeSpan.FromSeconds(29));
+        await client.AssertOpenAsync();
+        server.AdvanceAndSweep(TimeSpan.FromSeconds(1));
 
-        Assert.Equal(1008, await client.ReceiveCloseAsync(TimeSpan.FromSeconds(15)));
+        Assert.Equal(1008, await client.ReceiveCloseAsync());
     }
 
     [Fact]
-    public async Task FrameSentInPart_IsClosedWith1008_AfterTheAssemblyTime()
+    public async Task FrameSentInPart_IsClosedWith1008_AtTheAssemblyTime()
     {
-        await using var server = await GatewayServer.StartAsync(TestDefinitions.WithLimits(l => l with { MessageAssemblySeconds = 1 }));
-        await using var client = await RawWebSocketClient.ConnectAsync(server.BaseAddress, "/dev");
+        await using var server = await GatewayServer.StartAsync(time: new TestClock());
+        var (client, userAgent) = await server.ConnectRawAsync();
+        await using var _ = client;
 
         // The header promises 1,000 bytes; 10 come.
         await client.SendFrameAsync(0x1, Encoding.UTF8.GetBytes("0123456789"), claimedLength: 1000);
+        var connection = server.ServerSide(userAgent);
+        await Eventually.TrueAsync(() => Task.FromResult(connection.MessageStartedTimestamp != long.MaxValue), what: "the server reading the frame's header");
+        server.AdvanceAndSweep(TimeSpan.FromSeconds(29));
+        Assert.True(connection.IsOpen, "closed before the assembly time");
+        server.AdvanceAndSweep(TimeSpan.FromSeconds(1));
 
-        Assert.Equal(1008, await client.ReceiveCloseAsync(TimeSpan.FromSeconds(15)));
+        Assert.Equal(1008, await client.ReceiveCloseAsync());
     }
 
     [Fact]
     public async Task MessagesThatArriveInTime_AreUntouched()
     {
-        await using var server = await GatewayServer.StartAsync(TestDefinitions.WithLimits(l => l with { MessageAssemblySeconds = 1 }));
-        await using var sender = await server.ConnectAsync();
+        await using var server = await GatewayServer.StartAsync(time: new TestClock());
         await using var receiver = await server.ConnectAsync();
+        var (sender, _) = await server.ConnectRawAsync();
+        await using var __ = sender;
 
-        for (var i = 0; i < 3; i++)
-        {
-            await sender.SendTextAsync(SeedMessages.OnMessage($"m{i}"));
-            Assert.Equal($"m{i}", await receiver.ReceiveTextAsync());
-            await Task.Delay(TimeSpan.FromMilliseconds(700));
-        }
+        await sender.SendFrameAsync(0x1, Encoding.UTF8.GetBytes("{\"action\":\"onMessage\","), fin: false);
+        await sender.AssertOpenAsync();
+        server.AdvanceAndSweep(TimeSpan.FromSeconds(20));
+        await sender.SendFrameAsync(0x0, Encoding.UTF8.GetBytes("\"message\":\"in time\",\"key\":\"1234\"}"));
+        Assert.Equal("in time", await receiver.ReceiveTextAsync());
 
-        await sender.SendTextAsync(SeedMessages.OnMessage("still open"));
-        Assert.Equal("still open", await receiver.ReceiveTextAsync());
+        // The next message's clock starts at its own first frame.
+        server.AdvanceAndSweep(TimeSpan.FromSeconds(20));
+        await sender.AssertOpenAsync();
     }
 
     [Fact]

@@ -54,7 +54,7 @@ public sealed class ReceiveLoopFuzzTests
             BinaryFrames = random.Next(4) == 0 ? "reject" : "accept",
         };
         var connection = new WebSocketConnection(
-            "AAAAAAAAAAAAAAAA", "api", "dev", "127.0.0.1", null, ConnectionSettings.From(limits), new GatewayMetrics(), TimeProvider.System);
+            "AAAAAAAAAAAAAAAA", "api", "dev", "127.0.0.1", null, ConnectionSettings.From(limits), new GatewayMetrics(), TimeProvider.System, new MessageAssemblyBudget(limits.MessageAssemblyBudgetBytes));
         var handler = new RecordingHandler();
 
         var running = connection.RunAsync(new DuplexPipe(toServer.Reader, fromServer.Writer), static () => { }, handler);

@@ -19,9 +19,10 @@ public sealed class GatewayServer : IAsyncDisposable
     private readonly SqliteDatabase? _database;
     private readonly TempDirectory? _ownedDirectory;
 
-    private GatewayServer(GatewayHost host, SqliteDatabase? database, TempDirectory? ownedDirectory)
+    private GatewayServer(GatewayHost host, SqliteDatabase? database, TempDirectory? ownedDirectory, TestClock? clock)
     {
         _host = host;
+        Clock = clock;
         _database = database;
         _ownedDirectory = ownedDirectory;
         BaseAddress = new Uri(host.Addresses.First(a => a.StartsWith("http", StringComparison.Ordinal)));
@@ -29,6 +30,9 @@ public sealed class GatewayServer : IAsyncDisposable
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>The clock the server runs on when the test passed a <see cref="TestClock"/>.</summary>
+    public TestClock? Clock { get; }
 
     public HttpClient Http { get; }
 
@@ -90,7 +94,7 @@ public sealed class GatewayServer : IAsyncDisposable
             }
         });
         await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return new GatewayServer(host, database, owned);
+        return new GatewayServer(host, database, owned, time as TestClock);
     }
 
     public Uri WebSocketUri(string stage = "dev", string basePath = "") =>
@@ -113,15 +117,38 @@ public sealed class GatewayServer : IAsyncDisposable
         return value;
     }
 
+    /// <summary>
+    /// Moves the server's <see cref="TestClock"/> forward, then runs one pass of the connection sweeper (idle,
+    /// lifetime, keep-alive and assembly deadlines) at the new time, so its effects have begun when this returns.
+    /// </summary>
+    public void AdvanceAndSweep(TimeSpan by)
+    {
+        var clock = Clock ?? throw new InvalidOperationException("start the server with a TestClock to move its time");
+        clock.Advance(by);
+        Services.GetRequiredService<Switchboard.Connections.ConnectionSweeper>().Sweep(clock.GetTimestamp());
+    }
+
     public async ValueTask DisposeAsync()
     {
         Http.Dispose();
+        using var stopped = new CancellationTokenSource();
+        // A stop waits on the server's clock (drain polling, close deadlines); a hand-moved clock is kept moving.
+        var pump = Clock is { } clock ? Task.Run(async () =>
+        {
+            while (!stopped.IsCancellationRequested)
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(100));
+                await Task.Delay(5);
+            }
+        }) : Task.CompletedTask;
         try
         {
             await _host.StopAsync().WaitAsync(TimeSpan.FromSeconds(30));
         }
         finally
         {
+            stopped.Cancel();
+            await pump;
             await _host.DisposeAsync();
             _database?.Dispose();
             _ownedDirectory?.Dispose();
