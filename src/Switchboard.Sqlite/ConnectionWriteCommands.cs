@@ -12,7 +12,9 @@ internal sealed class ConnectionWriteCommands : IDisposable
     private readonly SqliteCommand _upsert;
     private readonly SqliteCommand _delete;
     private readonly SqliteCommand _touch;
-    private readonly SqliteCommand _removeStale;
+    private readonly SqliteCommand _heartbeat;
+    private readonly SqliteCommand _removeRunConnections;
+    private readonly SqliteCommand _removeRun;
 
     public ConnectionWriteCommands(SqliteConnection connection)
     {
@@ -42,11 +44,19 @@ internal sealed class ConnectionWriteCommands : IDisposable
             ("$id", SqliteType.Text),
             ("$lastActiveAt", SqliteType.Integer));
 
-        _removeStale = Prepare(
+        // max() keeps a late, older heartbeat from moving the time back.
+        _heartbeat = Prepare(
             connection,
-            "DELETE FROM connections WHERE node_id = $nodeId AND run_id <> $runId;",
+            """
+            INSERT INTO runs (run_id, node_id, heartbeat_at) VALUES ($runId, $nodeId, $at)
+            ON CONFLICT (run_id) DO UPDATE SET node_id = excluded.node_id, heartbeat_at = max(heartbeat_at, excluded.heartbeat_at);
+            """,
+            ("$runId", SqliteType.Text),
             ("$nodeId", SqliteType.Text),
-            ("$runId", SqliteType.Text));
+            ("$at", SqliteType.Integer));
+
+        _removeRunConnections = Prepare(connection, "DELETE FROM connections WHERE run_id = $runId;", ("$runId", SqliteType.Text));
+        _removeRun = Prepare(connection, "DELETE FROM runs WHERE run_id = $runId;", ("$runId", SqliteType.Text));
     }
 
     /// <summary>Microsoft.Data.Sqlite refuses to run a command whose transaction is not the connection's current one.</summary>
@@ -55,7 +65,9 @@ internal sealed class ConnectionWriteCommands : IDisposable
         _upsert.Transaction = transaction;
         _delete.Transaction = transaction;
         _touch.Transaction = transaction;
-        _removeStale.Transaction = transaction;
+        _heartbeat.Transaction = transaction;
+        _removeRunConnections.Transaction = transaction;
+        _removeRun.Transaction = transaction;
     }
 
     public void Upsert(ConnectionRecord record)
@@ -86,11 +98,23 @@ internal sealed class ConnectionWriteCommands : IDisposable
         _touch.ExecuteNonQuery();
     }
 
-    public int RemoveStale(string nodeId, string currentRunId)
+    public void Heartbeat(string runId, string nodeId, DateTimeOffset at)
     {
-        _removeStale.Parameters[0].Value = nodeId;
-        _removeStale.Parameters[1].Value = currentRunId;
-        return _removeStale.ExecuteNonQuery();
+        var parameters = _heartbeat.Parameters;
+        parameters[0].Value = runId;
+        parameters[1].Value = nodeId;
+        parameters[2].Value = at.ToUnixTimeMilliseconds();
+        _heartbeat.ExecuteNonQuery();
+    }
+
+    /// <summary>Removes the run's connection rows and the run; returns how many rows.</summary>
+    public int RemoveRun(string runId)
+    {
+        _removeRunConnections.Parameters[0].Value = runId;
+        _removeRun.Parameters[0].Value = runId;
+        var removed = _removeRunConnections.ExecuteNonQuery();
+        _removeRun.ExecuteNonQuery();
+        return removed;
     }
 
     public void Dispose()
@@ -98,7 +122,9 @@ internal sealed class ConnectionWriteCommands : IDisposable
         _upsert.Dispose();
         _delete.Dispose();
         _touch.Dispose();
-        _removeStale.Dispose();
+        _heartbeat.Dispose();
+        _removeRunConnections.Dispose();
+        _removeRun.Dispose();
     }
 
     private static SqliteCommand Prepare(SqliteConnection connection, string sql, params (string Name, SqliteType Type)[] parameters)

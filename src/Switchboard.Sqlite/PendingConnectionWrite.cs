@@ -51,7 +51,16 @@ internal sealed class UpdateLastActiveWrite(IReadOnlyList<LastActiveUpdate> upda
     }
 }
 
-internal sealed class RemoveStaleWrite(string nodeId, string currentRunId) : PendingConnectionWrite
+internal sealed class HeartbeatWrite(string runId, string nodeId, DateTimeOffset at) : PendingConnectionWrite
 {
-    protected override int Execute(ConnectionWriteCommands commands) => commands.RemoveStale(nodeId, currentRunId);
+    protected override int Execute(ConnectionWriteCommands commands)
+    {
+        commands.Heartbeat(runId, nodeId, at);
+        return 1;
+    }
+}
+
+internal sealed class RemoveRunWrite(string runId) : PendingConnectionWrite
+{
+    protected override int Execute(ConnectionWriteCommands commands) => commands.RemoveRun(runId);
 }

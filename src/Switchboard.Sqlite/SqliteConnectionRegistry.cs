@@ -63,11 +63,43 @@ public sealed class SqliteConnectionRegistry : IConnectionRegistry, IAsyncDispos
         return new ValueTask(_writer.WriteAsync(new UpdateLastActiveWrite(copy), cancellationToken));
     }
 
-    public ValueTask<int> RemoveStaleAsync(string nodeId, string currentRunId, CancellationToken cancellationToken = default)
+    public ValueTask HeartbeatAsync(string runId, string nodeId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(nodeId);
-        ArgumentNullException.ThrowIfNull(currentRunId);
-        return new ValueTask<int>(_writer.WriteAsync(new RemoveStaleWrite(nodeId, currentRunId), cancellationToken));
+        return new ValueTask(_writer.WriteAsync(new HeartbeatWrite(runId, nodeId, at), cancellationToken));
+    }
+
+    public ValueTask<int> RemoveRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
+        return new ValueTask<int>(_writer.WriteAsync(new RemoveRunWrite(runId), cancellationToken));
+    }
+
+    public ValueTask<IReadOnlyList<RunRecord>> ListRunsAsync(CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        using var connection = _database.OpenConnection();
+        using var command = connection.CreateCommand();
+
+        // One statement, so one snapshot of both tables: a run that heartbeats and then writes rows is never seen with
+        // its rows but without its heartbeat.
+        command.CommandText = """
+            SELECT run_id, node_id, heartbeat_at FROM runs
+            UNION ALL
+            SELECT DISTINCT run_id, NULL, NULL FROM connections WHERE run_id NOT IN (SELECT run_id FROM runs);
+            """;
+        using var reader = command.ExecuteReader();
+        var runs = new List<RunRecord>();
+        while (reader.Read())
+        {
+            runs.Add(new RunRecord(
+                reader.GetString(0),
+                reader.IsDBNull(1) ? null : reader.GetString(1),
+                reader.IsDBNull(2) ? null : DateTimeOffset.FromUnixTimeMilliseconds(reader.GetInt64(2))));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<RunRecord>>(runs);
     }
 
     public ValueTask<ConnectionRecord?> GetAsync(string connectionId, CancellationToken cancellationToken = default)

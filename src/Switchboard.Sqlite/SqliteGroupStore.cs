@@ -55,12 +55,26 @@ public sealed class SqliteGroupStore(SqliteDatabase database) : IGroupStore
         return ValueTask.FromResult<IReadOnlyList<string>>(ids);
     }
 
-    public ValueTask<int> RemoveStaleAsync(string nodeId, string currentRunId, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<string>> ListRunsAsync(CancellationToken cancellationToken = default)
     {
         cancellationToken.ThrowIfCancellationRequested();
-        return ValueTask.FromResult(Execute(
-            "DELETE FROM group_members WHERE node_id = $node AND run_id <> $run;",
-            ("$node", nodeId), ("$run", currentRunId)));
+        using var connection = database.OpenConnection();
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT DISTINCT run_id FROM group_members;";
+        var runs = new List<string>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            runs.Add(reader.GetString(0));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<string>>(runs);
+    }
+
+    public ValueTask<int> RemoveRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        return ValueTask.FromResult(Execute("DELETE FROM group_members WHERE run_id = $run;", ("$run", runId)));
     }
 
     private int Execute(string sql, params (string Name, string Value)[] parameters)

@@ -2,7 +2,10 @@ using Microsoft.Data.Sqlite;
 
 namespace Switchboard.Sqlite;
 
-/// <summary>The tables, created idempotently: two processes opening a new file at once both succeed.</summary>
+/// <summary>
+/// The tables, created idempotently: two processes opening a new file at once both succeed, and a file made by an
+/// earlier version gains what it lacks (the <c>runs</c> table, the run id indexes) without losing a row.
+/// </summary>
 internal static class SqliteSchema
 {
     public const string KeySaltMetaKey = "api_key_salt";
@@ -36,7 +39,13 @@ internal static class SqliteSchema
             run_id TEXT NOT NULL,
             PRIMARY KEY (api, stage, grp, connection_id));
         CREATE INDEX IF NOT EXISTS ix_group_members_connection ON group_members (connection_id);
-        CREATE INDEX IF NOT EXISTS ix_group_members_node ON group_members (node_id);
+        CREATE INDEX IF NOT EXISTS ix_connections_run_id ON connections (run_id);
+        CREATE INDEX IF NOT EXISTS ix_group_members_run_id ON group_members (run_id);
+        DROP INDEX IF EXISTS ix_group_members_node;
+        CREATE TABLE IF NOT EXISTS runs (
+            run_id TEXT PRIMARY KEY NOT NULL,
+            node_id TEXT NOT NULL,
+            heartbeat_at INTEGER NOT NULL);
         CREATE TABLE IF NOT EXISTS meta (
             key TEXT PRIMARY KEY NOT NULL,
             value BLOB NOT NULL);

@@ -15,9 +15,19 @@ internal static class ConnectAnswers
         "Keep-Alive", "Date", "Server",
     };
 
-    /// <summary>The refusal's status and JSON body: 502 for a failure and 504 for a timeout, as API Gateway answers.</summary>
+    /// <summary>Why a handshake is refused before <c>$connect</c> while the store refuses writes.</summary>
+    public const string StoreRefusing = "the gateway's store does not accept writes at the moment (see /readyz); retry shortly";
+
+    /// <summary>Why a handshake is refused when <c>registry.save</c> could not write the connection's row.</summary>
+    public const string RegistryWriteFailed = "the connection could not be registered: the gateway's store did not take the write in time; retry shortly";
+
+    /// <summary>
+    /// The refusal's status and JSON body: 502 for a failure and 504 for a timeout, as API Gateway answers, and 503 when
+    /// the gateway's own store could not write the connection's row.
+    /// </summary>
     public static (int Status, string Json) Refusal(RouteResult result) => result.Outcome switch
     {
+        RouteOutcome.Unavailable => (503, JsonMessages.Message(RegistryWriteFailed)),
         RouteOutcome.TimedOut => (504, JsonMessages.Message("Endpoint request timed out")),
         RouteOutcome.Failed => (502, JsonMessages.Message("Internal server error")),
         _ when result.StatusCode is < 300 or > 599 => (502, JsonMessages.Message("Internal server error")),

@@ -58,7 +58,7 @@ internal sealed class WebSocketConnectionMiddleware(
 
                 if (status == HandshakeRequest.ParseStatus.WebSocket
                     && runtime.Current.TryMatchWebSocket(request!.Path, out _, out _)
-                    && lifecycle.IsAccepting)
+                    && lifecycle.TakesHandshakes)
                 {
                     input.AdvanceTo(headEnd);
                 }

@@ -9,7 +9,7 @@ namespace Switchboard.Connections;
 /// <summary>
 /// WebSocket handshakes that reach Kestrel's HTTP stack: those <see cref="WebSocketConnectionMiddleware"/> did not take
 /// on the raw socket (TLS, a handshake after other requests on a keep-alive connection) and every refusal (426, 400,
-/// 503), which this answers with a JSON message.
+/// 503 while starting, stopping or while the store refuses writes), which this answers with a JSON message.
 /// </summary>
 internal sealed class WebSocketEndpoint(WebSocketSessions sessions, GatewayLifecycle lifecycle, ConnectionAdmission admission)
 {
@@ -37,6 +37,13 @@ internal sealed class WebSocketEndpoint(WebSocketSessions sessions, GatewayLifec
         if (!lifecycle.IsAccepting)
         {
             await HttpAnswers.JsonAsync(http, StatusCodes.Status503ServiceUnavailable, JsonMessages.Message("the gateway is starting or shutting down; retry shortly")).ConfigureAwait(false);
+            return;
+        }
+
+        if (lifecycle.StoreRefusing)
+        {
+            // At once, before $connect: its registry write would only wait for its deadline and fail.
+            await HttpAnswers.JsonAsync(http, StatusCodes.Status503ServiceUnavailable, JsonMessages.Message(ConnectAnswers.StoreRefusing)).ConfigureAwait(false);
             return;
         }
 

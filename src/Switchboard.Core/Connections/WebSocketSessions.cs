@@ -18,8 +18,7 @@ internal sealed partial class WebSocketSessions(
     MessageRouter router,
     GatewayMetrics metrics,
     GatewayLifecycle lifecycle,
-    IConnectionRegistry registry,
-    GroupMembership groups,
+    RegistryWrites registryWrites,
     TimeProvider time,
     MessageAssemblyBudget assemblyBudget,
     ILogger<WebSocketSessions> logger)
@@ -41,8 +40,9 @@ internal sealed partial class WebSocketSessions(
 
     /// <summary>
     /// Runs <c>$connect</c> before the 101, as API Gateway does: a 2xx answer accepts the handshake (its headers, such as
-    /// <c>Sec-WebSocket-Protocol</c>, go on the 101), any other status refuses it with that status, a failure with 502
-    /// and a timeout with 504. A refused connection leaves no registry row and never existed.
+    /// <c>Sec-WebSocket-Protocol</c>, go on the 101), any other status refuses it with that status, a failure with 502,
+    /// a timeout with 504 and a registry row the store would not write with 503. A refused connection leaves no registry
+    /// row and never existed.
     /// </summary>
     public async Task<RouteResult> ConnectAsync(WebSocketApiRuntime api, WebSocketConnection connection, ConnectContext handshake)
     {
@@ -121,8 +121,8 @@ internal sealed partial class WebSocketSessions(
 
     /// <summary>
     /// After the connection's queued backend messages are done: <c>$disconnect</c>, once, best-effort as in API Gateway;
-    /// then its group memberships are forgotten, and a registry row the integration did not remove is removed anyway,
-    /// so the registry never keeps a closed connection.
+    /// then its group memberships are forgotten, and a registry row the integration did not remove is removed anyway
+    /// (now, or once the store takes writes again), so the registry never keeps a closed connection.
     /// </summary>
     public async Task DisconnectAsync(WebSocketApiRuntime api, WebSocketConnection connection, bool runIntegration)
     {
@@ -149,27 +149,9 @@ internal sealed partial class WebSocketSessions(
             LogDisconnectFailed(logger, ex, api.Name, connection.Id);
         }
 
-        try
-        {
-            await groups.ForgetAsync(connection).ConfigureAwait(false);
-        }
-        catch (Exception ex)
-        {
-            LogDisconnectFailed(logger, ex, api.Name, connection.Id);
-        }
-
-        if (connection.IsRegistered)
-        {
-            try
-            {
-                await registry.RemoveAsync(connection.Id).ConfigureAwait(false);
-                connection.IsRegistered = false;
-            }
-            catch (Exception ex)
-            {
-                LogDisconnectFailed(logger, ex, api.Name, connection.Id);
-            }
-        }
+        // Never throws and never hangs: a removal the store refuses is retried once it works again, and logged once
+        // for the whole outage, not for each connection.
+        await registryWrites.RemoveClosedAsync(connection).ConfigureAwait(false);
     }
 
     /// <summary>

@@ -78,20 +78,29 @@ public sealed class InMemoryGroupStore : IGroupStore
         }
     }
 
-    public ValueTask<int> RemoveStaleAsync(string nodeId, string currentRunId, CancellationToken cancellationToken = default)
+    public ValueTask<IReadOnlyList<string>> ListRunsAsync(CancellationToken cancellationToken = default)
     {
         lock (_lock)
         {
-            var stale = _groups
-                .SelectMany(static g => g.Value.Values.Select(v => v.Member))
-                .Where(m => m.NodeId == nodeId && m.RunId != currentRunId)
+            IReadOnlyList<string> runs = [.. _groups.SelectMany(static g => g.Value.Values).Select(static m => m.Member.RunId).Distinct(StringComparer.Ordinal)];
+            return ValueTask.FromResult(runs);
+        }
+    }
+
+    public ValueTask<int> RemoveRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        lock (_lock)
+        {
+            var members = _groups
+                .SelectMany(static g => g.Value.Values.Select(static v => v.Member))
+                .Where(m => m.RunId == runId)
                 .ToList();
-            foreach (var member in stale)
+            foreach (var member in members)
             {
                 Remove((member.Api, member.Stage, member.Group), member.ConnectionId);
             }
 
-            return ValueTask.FromResult(stale.Count);
+            return ValueTask.FromResult(members.Count);
         }
     }
 

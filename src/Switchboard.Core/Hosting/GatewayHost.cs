@@ -111,7 +111,7 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddSingleton(IntegrationCatalog.Default);
         services.AddSingleton(provider => new IntegrationServices(
             provider.GetRequiredService<IMessageDelivery>(),
-            provider.GetRequiredService<IConnectionRegistry>(),
+            provider.GetRequiredService<RegistryWrites>(),
             provider.GetRequiredService<GroupMembership>(),
             provider.GetRequiredService<NodeIdentity>(),
             provider.GetRequiredService<BackendClient>(),
@@ -128,6 +128,16 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddSingleton<StageEndpoint>();
         services.AddSingleton<RestEndpoint>();
         services.AddSingleton<GatewayRequestHandler>();
+        services.AddSingleton<StoreHealth>();
+        services.AddSingleton<PendingRemovals>();
+        services.AddSingleton<RegistryWrites>();
+        services.AddSingleton<DeadRunCleanup>();
+        services.AddSingleton<RunLiveness>();
+
+        // Their StopAsync runs after GatewayShutdown's drain (its StoppingAsync), so RunLiveness removes this run's rows
+        // only once every connection's own clean-up has had its time.
+        services.AddHostedService(provider => provider.GetRequiredService<RunLiveness>());
+        services.AddHostedService<StoreRecovery>();
         services.AddSingleton<ConnectionSweeper>();
         services.AddHostedService(provider => provider.GetRequiredService<ConnectionSweeper>());
         services.AddHostedService<GatewayShutdown>();
@@ -143,8 +153,9 @@ public sealed class GatewayHost : IAsyncDisposable
     }
 
     /// <summary>
-    /// Starts listening, then names the node (host name and the first bound port, unless configured), removes the rows
-    /// a crashed earlier run of this node left, and only then accepts handshakes.
+    /// Starts listening, then names the node (host name and the first bound port, unless configured), sends this run's
+    /// first heartbeat and removes the rows of runs that ended without cleaning up (<see cref="RunLiveness.StartRunAsync"/>),
+    /// and only then accepts handshakes.
     /// </summary>
     public async Task StartAsync(CancellationToken cancellationToken = default)
     {
@@ -155,21 +166,8 @@ public sealed class GatewayHost : IAsyncDisposable
         var node = _app.Services.GetRequiredService<NodeIdentity>();
         var first = Addresses.FirstOrDefault();
         node.SetDefault($"{Dns.GetHostName()}:{(first is null ? 0 : new Uri(first).Port)}");
-        var registry = _app.Services.GetRequiredService<IConnectionRegistry>();
-        var removed = await registry.RemoveStaleAsync(node.NodeId, node.RunId, cancellationToken).ConfigureAwait(false);
-        var removedMemberships = await _app.Services.GetRequiredService<IGroupStore>().RemoveStaleAsync(node.NodeId, node.RunId, cancellationToken).ConfigureAwait(false);
+        await _app.Services.GetRequiredService<RunLiveness>().StartRunAsync(cancellationToken).ConfigureAwait(false);
         _app.Services.GetRequiredService<GatewayLifecycle>().StartAccepting();
-
-        var logger = _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard");
-        if (removed > 0)
-        {
-            logger.LogInformation("Removed {Count} connections an earlier run of node {NodeId} left in the registry", removed, node.NodeId);
-        }
-
-        if (removedMemberships > 0)
-        {
-            logger.LogInformation("Removed {Count} group memberships an earlier run of node {NodeId} left in the store", removedMemberships, node.NodeId);
-        }
     }
 
     /// <summary>Waits until the process is asked to stop (SIGINT, SIGTERM) or <paramref name="cancellationToken"/> fires, then stops cleanly.</summary>

@@ -20,11 +20,14 @@ internal sealed class GatewayRequestHandler(
     StageEndpoint stageManagement,
     RestEndpoint rest,
     IConnectionRegistry registry,
+    GatewayLifecycle lifecycle,
+    StoreHealth storeHealth,
     GatewayMetrics metrics)
 {
     private const string ConnectionsSegment = "/@connections/";
     private const string StageConnectionsSuffix = "/@connections";
     private const string GroupsSegment = "/@groups/";
+    private const string StoreRefusing = "the store does not accept writes";
 
     public Task HandleAsync(HttpContext http)
     {
@@ -81,13 +84,37 @@ internal sealed class GatewayRequestHandler(
         return HttpAnswers.JsonAsync(http, StatusCodes.Status404NotFound, JsonMessages.Message($"nothing is served at '{path}'"));
     }
 
+    /// <summary>
+    /// Ready means handshakes would be taken now: the gateway accepts (not starting or stopping) and the store takes
+    /// writes. A probe that finds the store refusing marks it so (<see cref="StoreHealth"/>), so handshakes are refused at
+    /// once too; while it is marked, no probe runs here (<see cref="StoreRecovery"/> probes every second).
+    /// </summary>
     private async Task ReadyAsync(HttpContext http)
     {
-        var ready = await registry.PingAsync(http.RequestAborted).ConfigureAwait(false);
+        string? problem = null;
+        if (!lifecycle.IsAccepting)
+        {
+            problem = "the gateway is starting or shutting down";
+        }
+        else if (storeHealth.IsRefusing)
+        {
+            problem = StoreRefusing;
+        }
+        else if (!await registry.PingAsync(http.RequestAborted).ConfigureAwait(false))
+        {
+            // A probe cut short by the caller going away says nothing about the store.
+            if (!http.RequestAborted.IsCancellationRequested)
+            {
+                storeHealth.ReportFailure("the readiness probe", null);
+            }
+
+            problem = StoreRefusing;
+        }
+
         await HttpAnswers.JsonAsync(
             http,
-            ready ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
-            ready ? "{\"status\":\"ready\"}" : "{\"status\":\"unavailable\",\"message\":\"the store does not answer\"}").ConfigureAwait(false);
+            problem is null ? StatusCodes.Status200OK : StatusCodes.Status503ServiceUnavailable,
+            problem is null ? "{\"status\":\"ready\"}" : $"{{\"status\":\"unavailable\",\"message\":\"{problem}\"}}").ConfigureAwait(false);
     }
 
     private Task MetricsAsync(HttpContext http)

@@ -11,6 +11,9 @@ namespace Switchboard.Hosting;
 /// clients to answer and for each connection's queued backend messages and <c>$disconnect</c> (up to
 /// <c>limits.shutdownDrainSeconds</c>, when the lifecycle's drain deadline cancels the queued messages still waiting),
 /// drop the rest, and let each connection's own clean-up ($disconnect, its registry row) finish before the store closes.
+/// It drains in <see cref="StoppingAsync"/>, which the host runs before any service's <c>StopAsync</c>: Kestrel's own
+/// stop waits for open connections until the host's stop timeout, so a drain run after it would begin only once the
+/// clients had been dropped and the <c>$disconnect</c> deadline had passed.
 /// </summary>
 internal sealed partial class GatewayShutdown(
     ConnectionTable connections,
@@ -18,7 +21,7 @@ internal sealed partial class GatewayShutdown(
     GatewayRuntimeHolder runtime,
     IHostApplicationLifetime hostLifetime,
     TimeProvider time,
-    ILogger<GatewayShutdown> logger) : IHostedService
+    ILogger<GatewayShutdown> logger) : IHostedLifecycleService
 {
     private int _draining;
 
@@ -28,7 +31,15 @@ internal sealed partial class GatewayShutdown(
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StartingAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StartedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StopAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public Task StoppedAsync(CancellationToken cancellationToken) => Task.CompletedTask;
+
+    public async Task StoppingAsync(CancellationToken cancellationToken)
     {
         BeginDrain();
         var drain = TimeSpan.FromSeconds(runtime.Current.Limits.ShutdownDrainSeconds);
@@ -59,7 +70,7 @@ internal sealed partial class GatewayShutdown(
 
     private void BeginDrain()
     {
-        // CancelAfter restarts the clock on a second call; only the first (ApplicationStopping, then StopAsync) starts it.
+        // CancelAfter restarts the clock on a second call; only the first (ApplicationStopping, then StoppingAsync) starts it.
         if (Interlocked.Exchange(ref _draining, 1) == 0)
         {
             lifecycle.BeginShutdown(TimeSpan.FromSeconds(runtime.Current.Limits.ShutdownDrainSeconds));

@@ -11,6 +11,12 @@ public enum RouteOutcome
 
     /// <summary>No answer within the timeout: <c>Endpoint request timed out</c>, or 504 on <c>$connect</c>.</summary>
     TimedOut,
+
+    /// <summary>
+    /// The gateway's own store refused the write or missed its deadline (<c>registry.save</c>): 503 on <c>$connect</c>,
+    /// so a client retries later, as it would while the store refuses before <c>$connect</c> runs.
+    /// </summary>
+    Unavailable,
 }
 
 /// <summary>
@@ -30,6 +36,8 @@ public readonly record struct RouteResult(
     public static RouteResult Failed { get; } = new(RouteOutcome.Failed, 502);
 
     public static RouteResult TimedOut { get; } = new(RouteOutcome.TimedOut, 504);
+
+    public static RouteResult Unavailable { get; } = new(RouteOutcome.Unavailable, 503);
 
     public bool IsSuccessStatus => Outcome == RouteOutcome.Completed && StatusCode is >= 200 and <= 299;
 }

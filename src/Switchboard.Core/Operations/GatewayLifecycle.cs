@@ -32,4 +32,17 @@ public sealed class GatewayLifecycle(TimeProvider time)
         _drainDeadline.CancelAfter(drain);
         _exitDeadline.CancelAfter(drain + DisconnectGrace);
     }
+
+    private volatile bool _storeRefusing;
+
+    /// <summary>
+    /// Whether a handshake may begin: accepting, and the store takes writes. While the store refuses, a handshake is
+    /// answered 503 at once instead of waiting on a registry write that cannot succeed.
+    /// </summary>
+    public bool TakesHandshakes => _accepting && !_storeRefusing;
+
+    /// <summary>Whether the store refuses writes, as <see cref="Registry.StoreHealth"/> last saw it.</summary>
+    public bool StoreRefusing => _storeRefusing;
+
+    internal void SetStoreRefusing(bool refusing) => _storeRefusing = refusing;
 }

@@ -24,10 +24,20 @@ public interface IConnectionRegistry
     ValueTask UpdateLastActiveAsync(IReadOnlyList<LastActiveUpdate> updates, CancellationToken cancellationToken = default);
 
     /// <summary>
-    /// Removes the rows an earlier run of <paramref name="nodeId"/> left behind (rows of that node whose run id is not
-    /// <paramref name="currentRunId"/>); returns how many.
+    /// Records that run <paramref name="runId"/> of <paramref name="nodeId"/> is alive at <paramref name="at"/>: adds the
+    /// run the first time, moves its heartbeat forward (never back) after. A run sends its first heartbeat before it
+    /// writes any row, so a live run is never known only from its rows.
     /// </summary>
-    ValueTask<int> RemoveStaleAsync(string nodeId, string currentRunId, CancellationToken cancellationToken = default);
+    ValueTask HeartbeatAsync(string runId, string nodeId, DateTimeOffset at, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Every run the registry knows: each run that sent a heartbeat, and each run that has connection rows but never
+    /// sent one (with a null node and heartbeat). Each run once, in no particular order.
+    /// </summary>
+    ValueTask<IReadOnlyList<RunRecord>> ListRunsAsync(CancellationToken cancellationToken = default);
+
+    /// <summary>Removes the connection rows of run <paramref name="runId"/> and the run itself; returns how many rows.</summary>
+    ValueTask<int> RemoveRunAsync(string runId, CancellationToken cancellationToken = default);
 
     /// <summary>Whether the store answers and accepts writes (for <c>/readyz</c>). Never throws.</summary>
     ValueTask<bool> PingAsync(CancellationToken cancellationToken = default);

@@ -9,6 +9,7 @@ namespace Switchboard.Registry;
 public sealed class InMemoryConnectionRegistry : IConnectionRegistry
 {
     private readonly ConcurrentDictionary<string, ConnectionRecord> _connections = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, RunRecord> _runs = new(StringComparer.Ordinal);
 
     public ValueTask AddAsync(ConnectionRecord record, CancellationToken cancellationToken = default)
     {
@@ -62,20 +63,57 @@ public sealed class InMemoryConnectionRegistry : IConnectionRegistry
         return ValueTask.CompletedTask;
     }
 
-    public ValueTask<int> RemoveStaleAsync(string nodeId, string currentRunId, CancellationToken cancellationToken = default)
+    public ValueTask HeartbeatAsync(string runId, string nodeId, DateTimeOffset at, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(runId);
         ArgumentNullException.ThrowIfNull(nodeId);
-        ArgumentNullException.ThrowIfNull(currentRunId);
+        _runs.AddOrUpdate(
+            runId,
+            static (id, state) => new RunRecord(id, state.NodeId, state.At),
+            static (_, known, state) => known with { NodeId = state.NodeId, HeartbeatAt = known.HeartbeatAt > state.At ? known.HeartbeatAt : state.At },
+            (NodeId: nodeId, At: at));
+        return ValueTask.CompletedTask;
+    }
+
+    public ValueTask<IReadOnlyList<RunRecord>> ListRunsAsync(CancellationToken cancellationToken = default)
+    {
+        // Rows before runs: a run heartbeats before it writes rows, so every run seen in a row here is already in
+        // _runs when that is read, and a live run is never reported as one without a heartbeat.
+        var fromRows = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var (_, record) in _connections)
+        {
+            fromRows.Add(record.RunId);
+        }
+
+        var runs = new List<RunRecord>();
+        foreach (var (runId, run) in _runs)
+        {
+            runs.Add(run);
+            fromRows.Remove(runId);
+        }
+
+        foreach (var runId in fromRows)
+        {
+            runs.Add(new RunRecord(runId, null, null));
+        }
+
+        return ValueTask.FromResult<IReadOnlyList<RunRecord>>(runs);
+    }
+
+    public ValueTask<int> RemoveRunAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(runId);
         var removed = 0;
         foreach (var entry in _connections)
         {
-            // Removing the exact pair leaves alone a row that was replaced meanwhile by the live run.
-            if (entry.Value.NodeId == nodeId && entry.Value.RunId != currentRunId && _connections.TryRemove(entry))
+            // Removing the exact pair leaves alone a row that was replaced meanwhile by another run.
+            if (entry.Value.RunId == runId && _connections.TryRemove(entry))
             {
                 removed++;
             }
         }
 
+        _runs.TryRemove(runId, out _);
         return ValueTask.FromResult(removed);
     }
 

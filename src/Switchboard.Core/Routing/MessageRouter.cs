@@ -64,7 +64,7 @@ internal sealed partial class MessageRouter(GatewayRuntimeHolder runtime, Gatewa
 
         switch (result.Outcome)
         {
-            case RouteOutcome.Failed:
+            case RouteOutcome.Failed or RouteOutcome.Unavailable:
                 connection.TryEnqueue(ErrorFrames.Frame(ErrorFrames.InternalServerError, connection.Id, ConnectionIds.New()));
                 break;
             case RouteOutcome.TimedOut:

@@ -93,13 +93,19 @@ public sealed class GroupLifecycleTests
     }
 
     [Fact]
-    public async Task Start_RemovesMembershipsThisNodesEarlierRunsLeft_AndKeepsOtherNodes()
+    public async Task Start_RemovesMembershipsThisNodesEarlierRunsLeft_AndKeepsALiveRunOfAnotherNode()
     {
         using var dir = new TempDirectory();
         var group = GroupHttp.UniqueGroup();
         var nodeId = "group-node-" + Guid.NewGuid().ToString("N")[..8];
         using (var database = SqliteDatabase.Open(dir.Path))
         {
+            // The other node's run is alive: it sent a heartbeat just now.
+            await using (var registry = new SqliteConnectionRegistry(database, Microsoft.Extensions.Logging.Abstractions.NullLogger<SqliteConnectionRegistry>.Instance))
+            {
+                await registry.HeartbeatAsync("its-run", "another-node", DateTimeOffset.UtcNow).AsTask().WaitAsync(TestWebSocket.DefaultTimeout);
+            }
+
             var store = new SqliteGroupStore(database);
             await store.AddAsync(new GroupMember(SeedDefinition.WebSocketApiName, "dev", group, "crashed000000001", nodeId, "earlier-run")).AsTask().WaitAsync(TestWebSocket.DefaultTimeout);
             await store.AddAsync(new GroupMember(SeedDefinition.WebSocketApiName, "dev", group, "othernode0000001", "another-node", "its-run")).AsTask().WaitAsync(TestWebSocket.DefaultTimeout);

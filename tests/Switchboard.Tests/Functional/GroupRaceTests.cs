@@ -109,8 +109,11 @@ public sealed class GroupRaceTests
         public ValueTask<IReadOnlyList<string>> ListAsync(string api, string stage, string group, CancellationToken cancellationToken = default) =>
             _inner.ListAsync(api, stage, group, cancellationToken);
 
-        public ValueTask<int> RemoveStaleAsync(string nodeId, string currentRunId, CancellationToken cancellationToken = default) =>
-            _inner.RemoveStaleAsync(nodeId, currentRunId, cancellationToken);
+        public ValueTask<IReadOnlyList<string>> ListRunsAsync(CancellationToken cancellationToken = default) =>
+            _inner.ListRunsAsync(cancellationToken);
+
+        public ValueTask<int> RemoveRunAsync(string runId, CancellationToken cancellationToken = default) =>
+            _inner.RemoveRunAsync(runId, cancellationToken);
     }
 
     /// <summary>A real gateway on a free port with the given group store (the rest in memory).</summary>

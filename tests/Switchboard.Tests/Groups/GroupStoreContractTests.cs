@@ -165,29 +165,31 @@ public abstract class GroupStoreContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RemoveStale_RemovesOnlyThatNodesOtherRuns_AndCountsThem()
+    public async Task ListRuns_NamesEachRunWithMembershipsOnce()
     {
-        await Within(Store.AddAsync(Member("conn000000000001", group: "a", nodeId: "n1", runId: "old")));
-        await Within(Store.AddAsync(Member("conn000000000001", group: "b", nodeId: "n1", runId: "old")));
-        await Within(Store.AddAsync(Member("conn000000000002", group: "a", nodeId: "n1", runId: "older")));
-        await Within(Store.AddAsync(Member("conn000000000003", group: "a", nodeId: "n1", runId: "current")));
-        await Within(Store.AddAsync(Member("conn000000000004", group: "a", nodeId: "n2", runId: "old")));
+        await Within(Store.AddAsync(Member("conn000000000001", group: "a", runId: "run-1")));
+        await Within(Store.AddAsync(Member("conn000000000001", group: "b", runId: "run-1")));
+        await Within(Store.AddAsync(Member("conn000000000002", group: "a", nodeId: "n2", runId: "run-2")));
 
-        var removed = await Within(Store.RemoveStaleAsync("n1", "current"));
+        Assert.Equal(["run-1", "run-2"], (await Within(Store.ListRunsAsync())).Order(StringComparer.Ordinal));
 
-        Assert.Equal(3, removed);
-        Assert.Equal(["conn000000000003", "conn000000000004"], await ListAsync("a"));
-        Assert.Empty(await ListAsync("b"));
+        await Within(Store.RemoveConnectionAsync("conn000000000002"));
+        Assert.Equal(["run-1"], await Within(Store.ListRunsAsync()));
     }
 
     [Fact]
-    public async Task RemoveStale_WithNothingStale_ReturnsZero()
+    public async Task RemoveRun_RemovesOnlyThatRunsMemberships_WhateverTheirNode_AndCountsThem()
     {
-        await Within(Store.AddAsync(Member("conn000000000001", nodeId: "n1", runId: "current")));
+        await Within(Store.AddAsync(Member("conn000000000001", group: "a", nodeId: "n1", runId: "gone")));
+        await Within(Store.AddAsync(Member("conn000000000001", group: "b", nodeId: "n1", runId: "gone")));
+        await Within(Store.AddAsync(Member("conn000000000002", group: "a", nodeId: "n2", runId: "gone")));
+        await Within(Store.AddAsync(Member("conn000000000003", group: "a", nodeId: "n1", runId: "kept")));
 
-        Assert.Equal(0, await Within(Store.RemoveStaleAsync("n1", "current")));
-        Assert.Equal(0, await Within(Store.RemoveStaleAsync("n9", "current")));
-        Assert.Equal(["conn000000000001"], await ListAsync());
+        Assert.Equal(3, await Within(Store.RemoveRunAsync("gone")));
+
+        Assert.Equal(["conn000000000003"], await ListAsync("a"));
+        Assert.Empty(await ListAsync("b"));
+        Assert.Equal(0, await Within(Store.RemoveRunAsync("gone")));
     }
 
     [Fact]

@@ -51,7 +51,7 @@ public sealed class SqliteGroupStoreTests : GroupStoreContractTests
         Assert.Equal(["conn000000000002"], await ListAsync());
 
         await Within(Store.AddAsync(Member("conn000000000003", nodeId: "n1", runId: "old")));
-        Assert.Equal(1, await Within(other.RemoveStaleAsync("n1", "new")));
+        Assert.Equal(1, await Within(other.RemoveRunAsync("old")));
         Assert.Equal(["conn000000000002"], await ListAsync());
     }
 

@@ -42,7 +42,10 @@ public sealed class GatewayServer : IAsyncDisposable
 
     public IConnectionRegistry Registry => Services.GetRequiredService<IConnectionRegistry>();
 
-    /// <summary>Starts a server. <paramref name="dataDir"/> selects the SQLite store (a fresh temp dir when <paramref name="sqlite"/> is set); otherwise memory.</summary>
+    /// <summary>
+    /// Starts a server. <paramref name="dataDir"/> selects the SQLite store (a fresh temp dir when <paramref name="sqlite"/> is set); otherwise memory.
+    /// <paramref name="logs"/> receives everything the server logs from Information up.
+    /// </summary>
     public static async Task<GatewayServer> StartAsync(
         GatewayDefinition? definition = null,
         bool sqlite = false,
@@ -51,7 +54,8 @@ public sealed class GatewayServer : IAsyncDisposable
         TimeProvider? time = null,
         string? nodeId = null,
         string urls = "http://127.0.0.1:0",
-        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null)
+        System.Security.Cryptography.X509Certificates.X509Certificate2? certificate = null,
+        CapturedLogs? logs = null)
     {
         TempDirectory? owned = null;
         SqliteDatabase? database = null;
@@ -73,12 +77,17 @@ public sealed class GatewayServer : IAsyncDisposable
             Definition = definition ?? SeedDefinition.Create(),
             NodeId = nodeId,
             Environment = name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
-            MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+            MinimumLogLevel = logs is null ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information,
             Time = time ?? TimeProvider.System,
         };
 
         var host = GatewayHost.Create(options, services =>
         {
+            if (logs is not null)
+            {
+                services.AddSingleton<Microsoft.Extensions.Logging.ILoggerProvider>(logs);
+            }
+
             if (database is null)
             {
                 services.AddSingleton<IConnectionRegistry, InMemoryConnectionRegistry>();

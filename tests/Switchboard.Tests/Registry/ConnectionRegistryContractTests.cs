@@ -154,26 +154,51 @@ public abstract class ConnectionRegistryContractTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task RemoveStale_RemovesOnlyEarlierRunsOfThatNode_AndReturnsHowMany()
+    public async Task Heartbeat_AddsTheRunWithItsNodeAndTime()
     {
-        await Within(Registry.AddAsync(Record("old1", nodeId: "n1", runId: "run-old")));
-        await Within(Registry.AddAsync(Record("old2", nodeId: "n1", runId: "run-older")));
-        await Within(Registry.AddAsync(Record("live", nodeId: "n1", runId: "run-now")));
-        await Within(Registry.AddAsync(Record("other", nodeId: "n2", runId: "run-old")));
+        await Within(Registry.HeartbeatAsync("run-1", "node-a", Epoch.AddSeconds(5)));
 
-        var removed = await Within(Registry.RemoveStaleAsync("n1", "run-now"));
-
-        Assert.Equal(2, removed);
-        Assert.Equal(["live", "other"], await Ids(new ConnectionQuery()));
+        Assert.Equal([new RunRecord("run-1", "node-a", Epoch.AddSeconds(5))], await Within(Registry.ListRunsAsync()));
     }
 
     [Fact]
-    public async Task RemoveStale_NothingStale_ReturnsZero()
+    public async Task Heartbeat_Again_MovesTheTimeForward_ButNeverBack()
     {
-        await Within(Registry.AddAsync(Record("live", nodeId: "n1", runId: "run-now")));
+        await Within(Registry.HeartbeatAsync("run-1", "node-a", Epoch.AddSeconds(5)));
+        await Within(Registry.HeartbeatAsync("run-1", "node-a", Epoch.AddSeconds(10)));
+        await Within(Registry.HeartbeatAsync("run-1", "node-a", Epoch.AddSeconds(7)));
 
-        Assert.Equal(0, await Within(Registry.RemoveStaleAsync("n1", "run-now")));
-        Assert.Equal(0, await Within(Registry.RemoveStaleAsync("n9", "run-now")));
+        Assert.Equal(Epoch.AddSeconds(10), Assert.Single(await Within(Registry.ListRunsAsync())).HeartbeatAt);
+    }
+
+    [Fact]
+    public async Task ListRuns_NamesEachRunOnce_AndRunsKnownOnlyFromRowsWithoutNodeOrHeartbeat()
+    {
+        await Within(Registry.HeartbeatAsync("beating", "node-a", Epoch));
+        await Within(Registry.AddAsync(Record("a", runId: "beating")));
+        await Within(Registry.AddAsync(Record("b", runId: "beating")));
+        await Within(Registry.AddAsync(Record("c", nodeId: "old-host:8080", runId: "silent")));
+        await Within(Registry.AddAsync(Record("d", nodeId: "old-host:8080", runId: "silent")));
+
+        var runs = (await Within(Registry.ListRunsAsync())).OrderBy(r => r.RunId, StringComparer.Ordinal);
+
+        Assert.Equal([new RunRecord("beating", "node-a", Epoch), new RunRecord("silent", null, null)], runs);
+    }
+
+    [Fact]
+    public async Task RemoveRun_RemovesItsRowsAndTheRun_KeepsOtherRuns_AndCountsTheRows()
+    {
+        await Within(Registry.HeartbeatAsync("gone", "node-a", Epoch));
+        await Within(Registry.HeartbeatAsync("kept", "node-b", Epoch));
+        await Within(Registry.AddAsync(Record("a", runId: "gone")));
+        await Within(Registry.AddAsync(Record("b", nodeId: "node-b", runId: "gone")));
+        await Within(Registry.AddAsync(Record("c", nodeId: "node-b", runId: "kept")));
+
+        Assert.Equal(2, await Within(Registry.RemoveRunAsync("gone")));
+
+        Assert.Equal(["c"], await Ids(new ConnectionQuery()));
+        Assert.Equal(["kept"], (await Within(Registry.ListRunsAsync())).Select(r => r.RunId));
+        Assert.Equal(0, await Within(Registry.RemoveRunAsync("gone")));
     }
 
     [Fact]

@@ -113,6 +113,35 @@ public sealed class SqliteConnectionRegistryTests : ConnectionRegistryContractTe
         Assert.Equal(local, stored.ConnectedAt);
     }
 
+    [Fact]
+    public async Task AFileFromBeforeHeartbeats_GainsTheRunsTable_AndKeepsItsRows()
+    {
+        using var older = new TempDataDirectory();
+        var file = Path.Combine(older.Path, SqliteDatabase.FileName);
+        await using (var connection = new Microsoft.Data.Sqlite.SqliteConnection($"Data Source={file};Pooling=False"))
+        {
+            await connection.OpenAsync();
+            await using var command = connection.CreateCommand();
+
+            // The connections table as the first release made it, with one row; no runs table.
+            command.CommandText = """
+                CREATE TABLE connections (id TEXT PRIMARY KEY NOT NULL, api TEXT NOT NULL, stage TEXT NOT NULL,
+                    connected_at INTEGER NOT NULL, last_active_at INTEGER NOT NULL, source_ip TEXT NOT NULL,
+                    user_agent TEXT NULL, node_id TEXT NOT NULL, run_id TEXT NOT NULL);
+                INSERT INTO connections VALUES ('conn000000000009', 'chat', 'prod', 0, 0, '192.0.2.7', NULL, 'old-host:8080', 'old-run');
+                """;
+            await command.ExecuteNonQueryAsync();
+        }
+
+        using var database = SqliteDatabase.Open(older.Path);
+        await using var registry = NewRegistry(database);
+
+        Assert.NotNull(await Within(registry.GetAsync("conn000000000009")));
+        Assert.Equal([new RunRecord("old-run", null, null)], await Within(registry.ListRunsAsync()));
+        await Within(registry.HeartbeatAsync("new-run", "new-host:8080", DateTimeOffset.UnixEpoch));
+        Assert.Equal(2, (await Within(registry.ListRunsAsync())).Count);
+    }
+
     private static SqliteConnectionRegistry NewRegistry(SqliteDatabase database) =>
         new(database, NullLogger<SqliteConnectionRegistry>.Instance);
 }

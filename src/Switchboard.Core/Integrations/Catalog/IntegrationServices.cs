@@ -10,7 +10,7 @@ namespace Switchboard.Integrations.Catalog;
 /// <summary>The gateway services integration runtimes are built with; one instance per process.</summary>
 internal sealed record IntegrationServices(
     IMessageDelivery Delivery,
-    IConnectionRegistry Registry,
+    RegistryWrites Registry,
     GroupMembership Groups,
     NodeIdentity Node,
     BackendClient Backend,

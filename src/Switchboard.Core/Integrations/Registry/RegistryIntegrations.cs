@@ -3,15 +3,18 @@ using Switchboard.Registry;
 
 namespace Switchboard.Integrations.Registry;
 
-/// <summary><c>registry.save</c> on <c>$connect</c>: the seed's saveClientConnection Lambda, writing the registry row.</summary>
-internal sealed class RegistrySaveIntegration(IConnectionRegistry registry, NodeIdentity node) : IRouteIntegration
+/// <summary>
+/// <c>registry.save</c> on <c>$connect</c>: the seed's saveClientConnection Lambda, writing the registry row. A write
+/// the store refuses or does not finish within <see cref="RegistryWrites.Deadline"/> refuses the handshake with 503.
+/// </summary>
+internal sealed class RegistrySaveIntegration(RegistryWrites registry, NodeIdentity node) : IRouteIntegration
 {
     public bool RunsInline => true;
 
     public async ValueTask<RouteResult> InvokeAsync(RouteInvocation invocation, CancellationToken cancellationToken)
     {
         var connection = invocation.Connection;
-        await registry.AddAsync(new ConnectionRecord(
+        var saved = await registry.SaveAsync(new ConnectionRecord(
             connection.Id,
             connection.Api,
             connection.Stage,
@@ -20,20 +23,28 @@ internal sealed class RegistrySaveIntegration(IConnectionRegistry registry, Node
             connection.SourceIp,
             connection.UserAgent,
             node.NodeId,
-            node.RunId), cancellationToken).ConfigureAwait(false);
+            node.RunId)).ConfigureAwait(false);
+        if (!saved)
+        {
+            return RouteResult.Unavailable;
+        }
+
         connection.IsRegistered = true;
         return RouteResult.Ok;
     }
 }
 
-/// <summary><c>registry.delete</c> on <c>$disconnect</c>: the seed's deleteClientConnection Lambda, removing the row.</summary>
-internal sealed class RegistryDeleteIntegration(IConnectionRegistry registry) : IRouteIntegration
+/// <summary>
+/// <c>registry.delete</c> on <c>$disconnect</c>: the seed's deleteClientConnection Lambda, removing the row; a removal
+/// the store refuses is retried until it succeeds (<see cref="PendingRemovals"/>).
+/// </summary>
+internal sealed class RegistryDeleteIntegration(RegistryWrites registry) : IRouteIntegration
 {
     public bool RunsInline => true;
 
     public async ValueTask<RouteResult> InvokeAsync(RouteInvocation invocation, CancellationToken cancellationToken)
     {
-        await registry.RemoveAsync(invocation.Connection.Id, cancellationToken).ConfigureAwait(false);
+        await registry.RemoveAsync(invocation.Connection.Id).ConfigureAwait(false);
         invocation.Connection.IsRegistered = false;
         return RouteResult.Ok;
     }
