@@ -56,6 +56,7 @@ internal sealed partial class RunLiveness(
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 beats++;
+                var operation = "the run's heartbeat";
                 try
                 {
                     await registry.HeartbeatAsync(node.RunId, node.NodeId, time.GetUtcNow(), stoppingToken).AsTask()
@@ -63,13 +64,14 @@ internal sealed partial class RunLiveness(
                     healthyBeats++;
                     if (beats % CleanupEvery == 0 && healthyBeats >= HealthyBeatsBeforeCleanup)
                     {
+                        operation = "removing dead runs' rows";
                         await deadRuns.RemoveAsync(time.GetUtcNow(), earlierRunsOfThisNode: false, stoppingToken).ConfigureAwait(false);
                     }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     healthyBeats = 0;
-                    health.ReportFailure("the run's heartbeat", ex);
+                    health.ReportFailure(operation, ex);
                 }
             }
         }
@@ -88,12 +90,19 @@ internal sealed partial class RunLiveness(
 
         try
         {
-            var memberships = await groups.RemoveRunAsync(node.RunId, CancellationToken.None).AsTask().WaitAsync(RegistryWrites.Deadline, time).ConfigureAwait(false);
-            var connections = await registry.RemoveRunAsync(node.RunId, CancellationToken.None).AsTask().WaitAsync(RegistryWrites.Deadline, time).ConfigureAwait(false);
+            // The writes are made before the wait starts: when the host's stop time runs out first, the store still
+            // commits them as it closes (the SQLite writer commits what is queued).
+            var memberships = await groups.RemoveRunAsync(node.RunId, CancellationToken.None).AsTask()
+                .WaitAsync(RegistryWrites.Deadline, time, cancellationToken).ConfigureAwait(false);
+            var connections = await registry.RemoveRunAsync(node.RunId, CancellationToken.None).AsTask()
+                .WaitAsync(RegistryWrites.Deadline, time, cancellationToken).ConfigureAwait(false);
             if (connections > 0 || memberships > 0)
             {
                 LogRemovedAtStop(logger, connections, memberships);
             }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
         }
         catch (Exception ex)
         {
