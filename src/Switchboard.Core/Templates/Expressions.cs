@@ -25,7 +25,17 @@ internal sealed class VariableExpr(SourcePosition position, string name) : Expr(
 /// <summary>A double-quoted string with references in it, such as <c>"id-$id"</c>.</summary>
 internal sealed class InterpolatedStringExpr(SourcePosition position, Block parts) : Expr(position)
 {
-    public override object? Evaluate(RenderContext context) => parts.RenderToString(context);
+    public override object? Evaluate(RenderContext context)
+    {
+        try
+        {
+            return MappingTemplate.WithinCap(parts.RenderToString(context), Position);
+        }
+        catch (ArgumentOutOfRangeException ex)
+        {
+            throw Position.Fail(MappingTemplate.StringTooLong, ex);
+        }
+    }
 }
 
 internal sealed class ListExpr(SourcePosition position, Expr[] items) : Expr(position)
@@ -125,7 +135,7 @@ internal sealed class BinaryExpr(SourcePosition position, string op, Expr left, 
             "<=" => VtlOperators.Compare(a, b) is <= 0,
             ">" => VtlOperators.Compare(a, b) is > 0,
             ">=" => VtlOperators.Compare(a, b) is >= 0,
-            _ => VtlOperators.Arithmetic(op[0], a, b),
+            _ => MappingTemplate.WithinCap(VtlOperators.Arithmetic(op[0], a, b), Position),
         };
     }
 }

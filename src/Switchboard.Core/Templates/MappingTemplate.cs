@@ -8,8 +8,14 @@ namespace Switchboard.Templates;
 /// </summary>
 public sealed class MappingTemplate
 {
-    /// <summary>Longest output a render may produce: Lambda's 6 MB payload limit, counted in characters.</summary>
+    /// <summary>
+    /// Longest output a render may produce: Lambda's 6 MB payload limit, counted in characters. Every string a render
+    /// builds on the way (interpolated, joined with <c>+</c>, returned by a method) is held to it too, so a loop cannot
+    /// carry a variable growing to 1,000 times the body (<c>#set($s = "$s$input.body")</c>) while printing nothing.
+    /// </summary>
     public const int MaxOutputChars = 6 * 1024 * 1024;
+
+    internal static readonly string StringTooLong = $"a string longer than {MaxOutputChars} characters, the template output limit";
 
     private readonly Block _root;
     private readonly int _sizeHint;
@@ -55,6 +61,17 @@ public sealed class MappingTemplate
             throw new TemplateRenderException($"the rendered template exceeds {MaxOutputChars} characters", ex);
         }
 
+        // StringBuilder checks its maximum only when it adds a chunk, and a chunk may reach past it: a builder capped
+        // at 6,291,456 took 1,000 appends of 6,292 characters (measured on .NET 10). The exact check is this one.
+        if (context.Output.Length > MaxOutputChars)
+        {
+            throw new TemplateRenderException($"the rendered template exceeds {MaxOutputChars} characters");
+        }
+
         return context.Output.ToString();
     }
+
+    /// <summary><paramref name="value"/>, unless it is a string longer than <see cref="MaxOutputChars"/>.</summary>
+    internal static object? WithinCap(object? value, SourcePosition position) =>
+        value is string { Length: > MaxOutputChars } ? throw position.Fail(StringTooLong) : value;
 }

@@ -76,7 +76,7 @@ internal sealed class MethodCallExpr(SourcePosition position, Expr target, strin
 
         try
         {
-            return VtlMembers.Invoke(receiver, Name, values, this, context);
+            return MappingTemplate.WithinCap(VtlMembers.Invoke(receiver, Name, values, this, context), Position);
         }
         catch (TemplateRenderException ex) when (ex.Line == 0)
         {

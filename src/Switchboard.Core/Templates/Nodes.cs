@@ -31,7 +31,8 @@ internal sealed class Block(Node[] nodes) : Node
     public string RenderToString(RenderContext context)
     {
         var saved = context.Output;
-        context.Output = new StringBuilder();
+        // Capped like the output (the builder's check is loose by up to a chunk; the caller checks exactly).
+        context.Output = new StringBuilder(16, MappingTemplate.MaxOutputChars);
         try
         {
             Render(context);

@@ -55,7 +55,8 @@ internal static class VtlValues
             case long l:
                 return l.ToString(CultureInfo.InvariantCulture);
             default:
-                var builder = new StringBuilder();
+                // A list printed as text is held to the output cap: it may hold the body 1,000 times over.
+                var builder = new StringBuilder(16, MappingTemplate.MaxOutputChars);
                 Append(builder, value);
                 return builder.ToString();
         }
