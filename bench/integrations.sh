@@ -204,6 +204,9 @@ start_stack() {
       local port data="$WORK/data-$tag"
       port="$(free_port)"
       write_definition "$WORK/$tag.definition.json" "$runner"
+      # The functions sign their @connections calls with the AWS_* variables, or local/local when unset (the runner's
+      # default, as in examples/seed-lambdas); the gateway accepts that pair through its environment credential.
+      SWITCHBOARD_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-local}" SWITCHBOARD_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-local}" \
       "${ON_SERVER_CPUS[@]}" "$SB_BIN" serve --config "$WORK/$tag.definition.json" --data-dir "$data" \
         --urls "http://127.0.0.1:$port" --log-level Warning > "$LOGS/$tag.server.log" 2>&1 &
       SERVER_PID=$!

@@ -197,6 +197,12 @@ start_server() {
       local data="$WORK/data-$PORT"
       rm -rf "$data"
       API_KEY="$("$SB_BIN" keys create --name bench --plan BenchUsagePlan --config "$SB_CONFIG" --data-dir "$data")"
+      # @connections calls are signed (SigV4): the generator signs with this credential (AWS_* variables).
+      local credential
+      credential="$("$SB_BIN" credentials create --name bench --data-dir "$data")"
+      export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+      AWS_ACCESS_KEY_ID="$(sed -n 's/^AWS_ACCESS_KEY_ID=//p' <<<"$credential")"
+      AWS_SECRET_ACCESS_KEY="$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' <<<"$credential")"
       REST_URL="http://127.0.0.1:$PORT"
       "${ON_SERVER_CPUS[@]}" "$SB_BIN" serve --config "$SB_CONFIG" --data-dir "$data" \
         --urls "http://127.0.0.1:$PORT" --log-level Warning > "$log" 2>&1 &

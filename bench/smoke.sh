@@ -41,6 +41,11 @@ trap cleanup EXIT
 dotnet "$server_dll" init --output "$work/switchboard.json" >/dev/null
 sed -i 's/"usagePlans": \[/"usagePlans": [\n    { "name": "bench" },/' "$work/switchboard.json"
 key=$(dotnet "$server_dll" keys create --name bench --plan bench --config "$work/switchboard.json" --data-dir "$work/data")
+# @connections calls are signed (SigV4): the generator signs with a credential made here (AWS_* variables).
+credential=$(dotnet "$server_dll" credentials create --name bench --data-dir "$work/data")
+export AWS_ACCESS_KEY_ID AWS_SECRET_ACCESS_KEY
+AWS_ACCESS_KEY_ID=$(sed -n 's/^AWS_ACCESS_KEY_ID=//p' <<<"$credential")
+AWS_SECRET_ACCESS_KEY=$(sed -n 's/^AWS_SECRET_ACCESS_KEY=//p' <<<"$credential")
 
 # Port 0: the server picks a free port and prints it.
 dotnet "$server_dll" serve --urls http://127.0.0.1:0 --config "$work/switchboard.json" --data-dir "$work/data" >"$work/server.log" 2>&1 &

@@ -13,7 +13,7 @@ namespace AspnetBackend;
 /// service request of <c>execute-api</c>, the signing name of ApiGatewayManagementApi; the headers it computes are
 /// copied onto the message.
 /// </summary>
-internal static class SdkRequestSigner
+public static class SdkRequestSigner
 {
     public const string Service = "execute-api";
 

@@ -41,7 +41,16 @@ public sealed class SqliteDatabase : IDisposable
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(dataDirectory);
         var directory = Path.GetFullPath(dataDirectory);
-        Directory.CreateDirectory(directory);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            // It holds API-key hashes, the registry and sealed credential secrets: the gateway's user only. An existing
+            // directory keeps the permissions its owner gave it.
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
         var filePath = Path.Combine(directory, FileName);
         var connectionString = new SqliteConnectionStringBuilder
         {

@@ -75,9 +75,17 @@ internal static class RestScenario
             }
         }
 
+        if (ManagementRequestSigner.FromEnvironment() is not { } credentials)
+        {
+            await set.CloseAllAsync(settings.Concurrency, CloseTimeout);
+            return [broadcast, post.Skip("no AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY: @connections calls are signed (switchboard credentials create)", missingInput: true)];
+        }
+
         var body = new string('x', settings.Size);
+        var path = $"/{context.Stage}/@connections/{targetId}";
+        var signature = ManagementRequestSigner.HeaderLines(credentials, "POST", host, path, Encoding.ASCII.GetBytes(body));
         var postRequest = Encoding.ASCII.GetBytes(
-            $"POST /{context.Stage}/@connections/{targetId} HTTP/1.1\r\nHost: {host}\r\nContent-Type: text/plain\r\nContent-Length: {settings.Size}\r\n\r\n{body}");
+            $"POST {path} HTTP/1.1\r\nHost: {host}\r\n{signature}Content-Type: text/plain\r\nContent-Length: {settings.Size}\r\n\r\n{body}");
         var target = sinks[0];
         var targetBefore = target.Count;
         var postLoad = await HttpLoad.RunAsync(context, settings, postRequest, "rest: @connections POST");

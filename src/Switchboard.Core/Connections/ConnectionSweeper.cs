@@ -24,6 +24,12 @@ internal sealed partial class ConnectionSweeper(
     private static readonly byte[] PingFrame = WebSocketFrames.Build(WebSocketOpcode.Ping, []);
     private static readonly TimeSpan FlushEvery = TimeSpan.FromSeconds(5);
 
+    // A flush may wait on a store that refuses writes; it never holds up the timeouts, and gives up at this deadline.
+    private static readonly TimeSpan FlushDeadline = TimeSpan.FromSeconds(5);
+
+    private Task _flushing = Task.CompletedTask;
+    private bool _flushFailing;
+
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(TimeSpan.FromSeconds(1), time);
@@ -44,10 +50,10 @@ internal sealed partial class ConnectionSweeper(
                     LogSweepFailed(logger, ex);
                 }
 
-                if (time.GetElapsedTime(lastFlush, now) >= FlushEvery)
+                if (time.GetElapsedTime(lastFlush, now) >= FlushEvery && _flushing.IsCompleted)
                 {
                     lastFlush = now;
-                    await FlushLastActiveAsync(stoppingToken).ConfigureAwait(false);
+                    _flushing = FlushLastActiveAsync(stoppingToken);
                 }
             }
         }
@@ -127,17 +133,35 @@ internal sealed partial class ConnectionSweeper(
 
         try
         {
-            await registry.UpdateLastActiveAsync(updates, cancellationToken).ConfigureAwait(false);
+            using var deadline = new CancellationTokenSource(FlushDeadline, time);
+            using var linked = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken, deadline.Token);
+            await registry.UpdateLastActiveAsync(updates, linked.Token).ConfigureAwait(false);
+            if (_flushFailing)
+            {
+                _flushFailing = false;
+                LogFlushRecovered(logger);
+            }
         }
-        catch (Exception ex) when (ex is not OperationCanceledException)
+        catch (Exception ex) when (!cancellationToken.IsCancellationRequested)
         {
-            LogFlushFailed(logger, ex, updates.Count);
+            // Once per failure streak: a store that refuses writes is reported by the registry's own health warning.
+            if (!_flushFailing)
+            {
+                _flushFailing = true;
+                LogFlushFailed(logger, ex, updates.Count);
+            }
+        }
+        catch (OperationCanceledException)
+        {
         }
     }
 
     [LoggerMessage(EventId = 401, Level = LogLevel.Error, Message = "A pass over the connections for timeouts and keep-alives failed; the next one runs in a second")]
     private static partial void LogSweepFailed(ILogger logger, Exception exception);
 
-    [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "Could not record lastActiveAt of {Count} connections in the registry")]
+    [LoggerMessage(EventId = 400, Level = LogLevel.Warning, Message = "Could not record lastActiveAt of {Count} connections in the registry; further failures are not logged until a flush succeeds")]
     private static partial void LogFlushFailed(ILogger logger, Exception exception, int count);
+
+    [LoggerMessage(EventId = 402, Level = LogLevel.Information, Message = "lastActiveAt values are recorded in the registry again")]
+    private static partial void LogFlushRecovered(ILogger logger);
 }

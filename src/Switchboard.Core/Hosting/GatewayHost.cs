@@ -126,6 +126,10 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddSingleton<WebSocketEndpoint>();
         services.AddSingleton<ConnectionsEndpoint>();
         services.AddSingleton<StageEndpoint>();
+        services.AddSingleton(provider => new Access.CredentialLookup(
+            Access.CredentialLookup.ReadEnvironment(options.Environment, options.Time.GetUtcNow()), provider.GetRequiredService<Access.ICredentialStore>()));
+        services.AddSingleton<Access.SigV4Verifier>();
+        services.AddSingleton<ManagementAccess>();
         services.AddSingleton<RestEndpoint>();
         services.AddSingleton<GatewayRequestHandler>();
         services.AddSingleton<StoreHealth>();
@@ -145,6 +149,7 @@ public sealed class GatewayHost : IAsyncDisposable
 
         // A host that plugs in no group store still starts: memberships then live in this process only.
         services.TryAddSingleton<IGroupStore, InMemoryGroupStore>();
+        services.TryAddSingleton<Access.ICredentialStore, Access.InMemoryCredentialStore>();
 
         var app = builder.Build();
         var handler = app.Services.GetRequiredService<GatewayRequestHandler>();
@@ -168,6 +173,16 @@ public sealed class GatewayHost : IAsyncDisposable
         node.SetDefault($"{Dns.GetHostName()}:{(first is null ? 0 : new Uri(first).Port)}");
         await _app.Services.GetRequiredService<RunLiveness>().StartRunAsync(cancellationToken).ConfigureAwait(false);
         _app.Services.GetRequiredService<GatewayLifecycle>().StartAccepting();
+
+        var credentials = _app.Services.GetRequiredService<Access.CredentialLookup>();
+        if (credentials.FromEnvironment is null && (await credentials.Store.ListAsync(cancellationToken).ConfigureAwait(false)).Count == 0)
+        {
+            _app.Services.GetRequiredService<ILoggerFactory>().CreateLogger("Switchboard").LogWarning(
+                "The management API (@connections, @groups) takes SigV4-signed calls and no credential exists yet, so it refuses every call: "
+                + "create one with 'switchboard credentials create --name NAME' (the same --data-dir), or set {AccessKeyVariable} and {SecretVariable}",
+                Access.CredentialLookup.AccessKeyVariable,
+                Access.CredentialLookup.SecretVariable);
+        }
     }
 
     /// <summary>Waits until the process is asked to stop (SIGINT, SIGTERM) or <paramref name="cancellationToken"/> fires, then stops cleanly.</summary>

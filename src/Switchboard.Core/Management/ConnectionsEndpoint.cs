@@ -14,12 +14,13 @@ namespace Switchboard.Management;
 /// DELETE closes it. Shapes and errors as the AWS service model gives them (docs/integrations.md), so the AWS CLI and
 /// SDKs work against <c>http://HOST:PORT/{stage}</c>.
 /// </summary>
-internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageDelivery delivery, GatewayMetrics metrics)
+internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageDelivery delivery, ManagementAccess access, GatewayMetrics metrics)
 {
     public async Task HandleAsync(HttpContext http, WebSocketApiRuntime api, string stage, string connectionId, GatewayRuntime runtime)
     {
         metrics.ManagementRequest();
-        if (!await ManagementRequests.CheckAccessAsync(http).ConfigureAwait(false))
+        var body = await access.AuthorizeAsync(http, api.Name, stage, $"@connections/{connectionId}", runtime.Limits.MaxMessageBytes).ConfigureAwait(false);
+        if (body is null)
         {
             return;
         }
@@ -27,7 +28,7 @@ internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageD
         var method = http.Request.Method;
         if (HttpMethods.IsPost(method))
         {
-            await PostAsync(http, api, stage, connectionId, runtime.Limits.MaxMessageBytes).ConfigureAwait(false);
+            await PostAsync(http, api, stage, connectionId, body).ConfigureAwait(false);
         }
         else if (HttpMethods.IsGet(method))
         {
@@ -53,14 +54,8 @@ internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageD
         }
     }
 
-    private async Task PostAsync(HttpContext http, WebSocketApiRuntime api, string stage, string connectionId, int maxMessageBytes)
+    private async Task PostAsync(HttpContext http, WebSocketApiRuntime api, string stage, string connectionId, byte[] body)
     {
-        var body = await ManagementRequests.ReadBodyAsync(http, maxMessageBytes).ConfigureAwait(false);
-        if (body is null)
-        {
-            return;
-        }
-
         if (!ConnectionIds.IsWellFormed(connectionId))
         {
             await ManagementRequests.GoneAsync(http).ConfigureAwait(false);

@@ -6,25 +6,9 @@ using Switchboard.Operations;
 
 namespace Switchboard.Management;
 
-/// <summary>What every management request shares: who may call, how the body is read, and the answers for gone connections.</summary>
+/// <summary>What every management request shares: how the body is read, and the answers for gone connections.</summary>
 internal static class ManagementRequests
 {
-    /// <summary>
-    /// Until request signing (SigV4) lands, only processes on this machine may manage connections; others get 403.
-    /// False when the request was answered.
-    /// </summary>
-    public static async ValueTask<bool> CheckAccessAsync(HttpContext http)
-    {
-        if (http.Connection.RemoteIpAddress is { } remote && System.Net.IPAddress.IsLoopback(remote))
-        {
-            return true;
-        }
-
-        await HttpAnswers.JsonAsync(http, StatusCodes.Status403Forbidden, JsonMessages.Message(
-            "Forbidden: the management API answers only loopback clients until SigV4 credentials are supported"), "ForbiddenException").ConfigureAwait(false);
-        return false;
-    }
-
     /// <summary>The body, or null (answered 413) when it is longer than <paramref name="limit"/>.</summary>
     public static async ValueTask<byte[]?> ReadBodyAsync(HttpContext http, int limit)
     {

@@ -12,13 +12,14 @@ namespace Switchboard.Management;
 /// <c>POST /{stage}/@connections</c> to the whole stage, and the <c>@groups</c> API: join, leave, send, list.
 /// Each send builds its frame once and fans out as a broadcast does; <c>sent</c> counts the connections it was handed to.
 /// </summary>
-internal sealed class StageEndpoint(IMessageDelivery delivery, GroupMembership groups, GatewayMetrics metrics)
+internal sealed class StageEndpoint(IMessageDelivery delivery, GroupMembership groups, ManagementAccess access, GatewayMetrics metrics)
 {
     /// <summary><c>POST /{stage}/@connections</c>.</summary>
     public async Task BroadcastAsync(HttpContext http, WebSocketApiRuntime api, string stage, GatewayRuntime runtime)
     {
         metrics.ManagementRequest();
-        if (!await ManagementRequests.CheckAccessAsync(http).ConfigureAwait(false))
+        var body = await access.AuthorizeAsync(http, api.Name, stage, "@connections", runtime.Limits.MaxMessageBytes).ConfigureAwait(false);
+        if (body is null)
         {
             return;
         }
@@ -31,19 +32,16 @@ internal sealed class StageEndpoint(IMessageDelivery delivery, GroupMembership g
             return;
         }
 
-        var body = await ManagementRequests.ReadBodyAsync(http, runtime.Limits.MaxMessageBytes).ConfigureAwait(false);
-        if (body is not null)
-        {
-            var sent = await delivery.BroadcastAsync(api.Name, stage, ManagementRequests.FrameOf(body), null, http.RequestAborted).ConfigureAwait(false);
-            await HttpAnswers.JsonAsync(http, StatusCodes.Status200OK, $"{{\"sent\":{sent}}}").ConfigureAwait(false);
-        }
+        var sent = await delivery.BroadcastAsync(api.Name, stage, ManagementRequests.FrameOf(body), null, http.RequestAborted).ConfigureAwait(false);
+        await HttpAnswers.JsonAsync(http, StatusCodes.Status200OK, $"{{\"sent\":{sent}}}").ConfigureAwait(false);
     }
 
     /// <summary><c>/{stage}/@groups/{group}</c> (POST sends, GET lists) and <c>/{stage}/@groups/{group}/{id}</c> (PUT joins, DELETE leaves).</summary>
     public async Task GroupsAsync(HttpContext http, WebSocketApiRuntime api, string stage, string rest, GatewayRuntime runtime)
     {
         metrics.ManagementRequest();
-        if (!await ManagementRequests.CheckAccessAsync(http).ConfigureAwait(false))
+        var body = await access.AuthorizeAsync(http, api.Name, stage, $"@groups/{rest}", runtime.Limits.MaxMessageBytes).ConfigureAwait(false);
+        if (body is null)
         {
             return;
         }
@@ -63,7 +61,7 @@ internal sealed class StageEndpoint(IMessageDelivery delivery, GroupMembership g
         {
             if (HttpMethods.IsPost(method))
             {
-                await SendAsync(http, api, stage, group, runtime).ConfigureAwait(false);
+                await SendAsync(http, api, stage, group, body).ConfigureAwait(false);
             }
             else if (HttpMethods.IsGet(method))
             {
@@ -101,14 +99,10 @@ internal sealed class StageEndpoint(IMessageDelivery delivery, GroupMembership g
         }
     }
 
-    private async Task SendAsync(HttpContext http, WebSocketApiRuntime api, string stage, string group, GatewayRuntime runtime)
+    private async Task SendAsync(HttpContext http, WebSocketApiRuntime api, string stage, string group, byte[] body)
     {
-        var body = await ManagementRequests.ReadBodyAsync(http, runtime.Limits.MaxMessageBytes).ConfigureAwait(false);
-        if (body is not null)
-        {
-            var sent = await delivery.SendToGroupAsync(api.Name, stage, group, ManagementRequests.FrameOf(body), null, http.RequestAborted).ConfigureAwait(false);
-            await HttpAnswers.JsonAsync(http, StatusCodes.Status200OK, $"{{\"sent\":{sent}}}").ConfigureAwait(false);
-        }
+        var sent = await delivery.SendToGroupAsync(api.Name, stage, group, ManagementRequests.FrameOf(body), null, http.RequestAborted).ConfigureAwait(false);
+        await HttpAnswers.JsonAsync(http, StatusCodes.Status200OK, $"{{\"sent\":{sent}}}").ConfigureAwait(false);
     }
 
     private async Task ListAsync(HttpContext http, WebSocketApiRuntime api, string stage, string group)

@@ -18,6 +18,7 @@ internal static class SwitchboardCli
             ServeCommand.Create(output, error),
             InitCommand.Create(output, error),
             KeysCommands.Create(output, error),
+            CredentialsCommands.Create(output, error),
             ConnectionsCommands.Create(output, error),
         };
 

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Logging.Abstractions;
+using Switchboard.Access;
 using Switchboard.Auth;
 using Switchboard.Cli;
 using Switchboard.Groups;
@@ -29,6 +30,7 @@ internal sealed class StoreFactory : IAsyncDisposable
             services.AddSingleton<IConnectionRegistry, InMemoryConnectionRegistry>();
             services.AddSingleton<IApiKeyStore, InMemoryApiKeyStore>();
             services.AddSingleton<IGroupStore, InMemoryGroupStore>();
+            services.AddSingleton<ICredentialStore, InMemoryCredentialStore>();
             return;
         }
 
@@ -37,7 +39,12 @@ internal sealed class StoreFactory : IAsyncDisposable
             database, provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SqliteConnectionRegistry>>()));
         services.AddSingleton<IApiKeyStore>(_ => new SqliteApiKeyStore(database));
         services.AddSingleton<IGroupStore>(_ => new SqliteGroupStore(database));
+        services.AddSingleton<ICredentialStore>(_ => OpenCredentials(choice));
     }
+
+    /// <summary>The credentials, their secrets sealed with the key from the environment or the data directory.</summary>
+    public ICredentialStore OpenCredentials(StoreChoice choice) =>
+        new SqliteCredentialStore(Database(choice), CredentialCipher.Open(choice.DataDir, Environment.GetEnvironmentVariable));
 
     public IApiKeyStore OpenKeys(StoreChoice choice) => new SqliteApiKeyStore(Database(choice));
 

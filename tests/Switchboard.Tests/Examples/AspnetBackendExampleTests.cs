@@ -222,7 +222,13 @@ public sealed class AspnetBackendExampleTests
                 var json = (await File.ReadAllTextAsync(path)).Replace(BackendApp.DefaultUrls, backendUrl, StringComparison.Ordinal);
                 var loaded = DefinitionLoader.LoadFromJson(json, path);
                 Assert.True(loaded.Succeeded, string.Join('\n', loaded.Errors));
-                return new ExampleStack(backend, await GatewayServer.StartAsync(loaded.Definition));
+                // The backend signs with the AWS_* variables, or the example's local/local pair (its README).
+                var credentials = AspnetBackend.ManagementCredentials.FromEnvironment(Environment.GetEnvironmentVariable);
+                return new ExampleStack(backend, await GatewayServer.StartAsync(loaded.Definition, environment: new Dictionary<string, string>
+                {
+                    ["SWITCHBOARD_ACCESS_KEY_ID"] = credentials.AccessKeyId,
+                    ["SWITCHBOARD_SECRET_ACCESS_KEY"] = credentials.SecretAccessKey,
+                }));
             }
             catch
             {

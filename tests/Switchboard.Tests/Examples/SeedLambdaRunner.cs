@@ -32,7 +32,8 @@ public sealed class SeedLambdaRunner : IAsyncDisposable
 
     public string Output => $"stdout:\n{_output.Stdout}\nstderr:\n{_output.Stderr}";
 
-    public static async Task<SeedLambdaRunner> StartAsync()
+    /// <param name="environment">More variables for the functions, e.g. the AWS_* credential their management calls sign with.</param>
+    public static async Task<SeedLambdaRunner> StartAsync(IReadOnlyDictionary<string, string>? environment = null)
     {
         await InstallPackagesAsync();
         var info = new ProcessStartInfo("node", ["start.js"])
@@ -44,6 +45,11 @@ public sealed class SeedLambdaRunner : IAsyncDisposable
         };
         info.Environment["RUNNER_PORT"] = "0";
         info.Environment["DYNALITE_PORT"] = "0";
+        foreach (var (name, value) in environment ?? new Dictionary<string, string>())
+        {
+            info.Environment[name] = value;
+        }
+
         var process = Process.Start(info) ?? throw new InvalidOperationException("node did not start");
         var output = new OutputCapture(process);
         try

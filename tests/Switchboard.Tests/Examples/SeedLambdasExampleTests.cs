@@ -17,8 +17,13 @@ public sealed class SeedLambdasExampleTests
     [Fact]
     public async Task SeedWalkThrough_WorksWithTheSeedsLambdaCodeUnchanged()
     {
-        await using var runner = await SeedLambdaRunner.StartAsync();
         using var dataDir = new TempDirectory();
+
+        // The functions sign their @connections calls with a credential made by the CLI, as the example's README does.
+        var created = await Processes.Cli.RunAsync(["credentials", "create", "--name", "seed-lambdas", "--data-dir", dataDir.Path]);
+        Assert.True(created.ExitCode == 0, created.ToString());
+        var credential = created.StdoutLines.Select(static l => l.Split('=', 2)).ToDictionary(static p => p[0], static p => p[1]);
+        await using var runner = await SeedLambdaRunner.StartAsync(credential);
         var config = Path.Combine(dataDir.Path, "switchboard.json");
         var definition = await File.ReadAllTextAsync(Path.Combine(SeedLambdaRunner.Folder, "switchboard.json"));
         await File.WriteAllTextAsync(config, definition.Replace("http://127.0.0.1:9001", runner.RunnerUrl, StringComparison.Ordinal));

@@ -132,7 +132,7 @@ public sealed class BackendConnectTests
     public async Task PostToTheConnectingConnection_FromConnect_Gets410_ThenWorksOnceConnected()
     {
         await using var backend = await BackendServer.StartAsync();
-        using var http = new HttpClient { Timeout = TestWebSocket.DefaultTimeout };
+        using var http = new HttpClient(new ManagementSigning.Handler(ManagementSigning.Credentials())) { Timeout = TestWebSocket.DefaultTimeout };
         var postStatus = new TaskCompletionSource<HttpStatusCode>(TaskCreationOptions.RunContinuationsAsynchronously);
         GatewayServer? gateway = null;
         backend.Handle("early-connect", async r =>

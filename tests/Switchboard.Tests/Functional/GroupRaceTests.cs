@@ -125,7 +125,7 @@ public sealed class GroupRaceTests
         {
             _host = host;
             var address = new Uri(host.Addresses.First(a => a.StartsWith("http://", StringComparison.Ordinal)));
-            Http = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
+            Http = new HttpClient(new ManagementSigning.Handler(ManagementSigning.Credentials())) { BaseAddress = address, Timeout = TimeSpan.FromSeconds(10) };
         }
 
         public HttpClient Http { get; }
@@ -137,7 +137,17 @@ public sealed class GroupRaceTests
         public static async Task<RaceServer> StartAsync(IGroupStore store)
         {
             var host = GatewayHost.Create(
-                new GatewayServerOptions { Urls = "http://127.0.0.1:0", MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning },
+                new GatewayServerOptions
+                {
+                    Urls = "http://127.0.0.1:0",
+                    MinimumLogLevel = Microsoft.Extensions.Logging.LogLevel.Warning,
+                    Environment = name => name switch
+                    {
+                        Access.CredentialLookup.AccessKeyVariable => ManagementSigning.AccessKeyId,
+                        Access.CredentialLookup.SecretVariable => ManagementSigning.SecretAccessKey,
+                        _ => null,
+                    },
+                },
                 services =>
                 {
                     services.AddSingleton<IConnectionRegistry, InMemoryConnectionRegistry>();

@@ -19,17 +19,21 @@ public sealed class GatewayServer : IAsyncDisposable
     private readonly SqliteDatabase? _database;
     private readonly TempDirectory? _ownedDirectory;
 
-    private GatewayServer(GatewayHost host, SqliteDatabase? database, TempDirectory? ownedDirectory, TestClock? clock)
+    private GatewayServer(GatewayHost host, SqliteDatabase? database, TempDirectory? ownedDirectory, TestClock? clock, AspnetBackend.ManagementCredentials credentials)
     {
         _host = host;
         Clock = clock;
         _database = database;
         _ownedDirectory = ownedDirectory;
         BaseAddress = new Uri(host.Addresses.First(a => a.StartsWith("http", StringComparison.Ordinal)));
-        Http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
+        Credentials = credentials;
+        Http = new HttpClient(new ManagementSigning.Handler(credentials, clock is null ? null : () => clock.GetUtcNow().UtcDateTime)) { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(10) };
     }
 
     public Uri BaseAddress { get; }
+
+    /// <summary>What <see cref="Http"/> signs management calls with: the server's environment credential.</summary>
+    public AspnetBackend.ManagementCredentials Credentials { get; }
 
     /// <summary>The clock the server runs on when the test passed a <see cref="TestClock"/>.</summary>
     public TestClock? Clock { get; }
@@ -76,7 +80,13 @@ public sealed class GatewayServer : IAsyncDisposable
             Certificate = certificate,
             Definition = definition ?? SeedDefinition.Create(),
             NodeId = nodeId,
-            Environment = name => environment is not null && environment.TryGetValue(name, out var value) ? value : null,
+            // The test credential signs management calls (ManagementSigning) unless the test gives its own.
+            Environment = name => environment is not null && environment.TryGetValue(name, out var value) ? value : name switch
+            {
+                Access.CredentialLookup.AccessKeyVariable => ManagementSigning.AccessKeyId,
+                Access.CredentialLookup.SecretVariable => ManagementSigning.SecretAccessKey,
+                _ => null,
+            },
             MinimumLogLevel = logs is null ? Microsoft.Extensions.Logging.LogLevel.Warning : Microsoft.Extensions.Logging.LogLevel.Information,
             Time = time ?? TimeProvider.System,
         };
@@ -103,7 +113,11 @@ public sealed class GatewayServer : IAsyncDisposable
             }
         });
         await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
-        return new GatewayServer(host, database, owned, time as TestClock);
+        return new GatewayServer(host, database, owned, time as TestClock, new AspnetBackend.ManagementCredentials(
+            options.Environment(Access.CredentialLookup.AccessKeyVariable) ?? "none",
+            options.Environment(Access.CredentialLookup.SecretVariable) ?? "none",
+            null,
+            "us-east-1"));
     }
 
     public Uri WebSocketUri(string stage = "dev", string basePath = "") =>

@@ -51,7 +51,12 @@ public sealed partial class GatewayProcess : IAsyncDisposable
             var match = PortPattern().Match(line);
             Assert.True(match.Success, $"no port in the listening line: {line}");
             gateway.Port = int.Parse(match.Groups[1].Value, System.Globalization.CultureInfo.InvariantCulture);
-            gateway.Http = new HttpClient { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
+            var credentials = new AspnetBackend.ManagementCredentials(
+                environment?.GetValueOrDefault("SWITCHBOARD_ACCESS_KEY_ID") ?? ManagementSigning.AccessKeyId,
+                environment?.GetValueOrDefault("SWITCHBOARD_SECRET_ACCESS_KEY") ?? ManagementSigning.SecretAccessKey,
+                null,
+                "us-east-1");
+            gateway.Http = new HttpClient(new ManagementSigning.Handler(credentials)) { BaseAddress = gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
             return gateway;
         }
         catch
@@ -88,6 +93,10 @@ public sealed partial class GatewayProcess : IAsyncDisposable
         // Plain, uncoloured log lines; no first-run banners from the host.
         info.Environment["DOTNET_NOLOGO"] = "1";
         info.Environment["NO_COLOR"] = "1";
+
+        // The test credential for the management API, unless the test gives its own (ManagementSigning).
+        info.Environment["SWITCHBOARD_ACCESS_KEY_ID"] = ManagementSigning.AccessKeyId;
+        info.Environment["SWITCHBOARD_SECRET_ACCESS_KEY"] = ManagementSigning.SecretAccessKey;
         if (environment is not null)
         {
             foreach (var (name, value) in environment)

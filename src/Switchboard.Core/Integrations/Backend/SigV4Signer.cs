@@ -79,30 +79,14 @@ internal sealed class SigV4Signer(string accessKeyId, string secretAccessKey, st
         SortedDictionary<string, string> headers,
         string payloadHash)
     {
-        var date = amzDate[..8];
-        var signedHeaders = string.Join(';', headers.Keys);
-        var canonicalRequest = string.Join('\n',
-            method,
-            canonicalPath,
-            canonicalQuery,
-            string.Concat(headers.Select(static h => $"{h.Key}:{h.Value.Trim()}\n")),
-            signedHeaders,
-            payloadHash);
-        var scope = $"{date}/{region}/{service}/aws4_request";
-        var stringToSign = $"AWS4-HMAC-SHA256\n{amzDate}\n{scope}\n{Hex(SHA256.HashData(Encoding.UTF8.GetBytes(canonicalRequest)))}";
-
-        var key = Hmac(Encoding.UTF8.GetBytes("AWS4" + secretAccessKey), date);
-        key = Hmac(key, region);
-        key = Hmac(key, service);
-        key = Hmac(key, "aws4_request");
-        return (signedHeaders, Hex(Hmac(key, stringToSign)));
+        var canonical = Access.SigV4.CanonicalRequest(
+            method, canonicalPath, canonicalQuery, headers.Select(static h => KeyValuePair.Create(h.Key, Access.SigV4.CanonicalHeaderValue(h.Value))), payloadHash);
+        var (signature, _) = Access.SigV4.Sign(secretAccessKey, amzDate, amzDate[..8], region, service, canonical);
+        return (string.Join(';', headers.Keys), signature);
     }
 
-    // Every service but S3 encodes each path segment twice; the request's path is already encoded once.
-    private static string CanonicalPath(string absolutePath) =>
-        absolutePath.Length == 0 ? "/" : string.Join('/', absolutePath.Split('/').Select(static s => Uri.EscapeDataString(s)));
-
-    private static byte[] Hmac(byte[] key, string data) => HMACSHA256.HashData(key, Encoding.UTF8.GetBytes(data));
+    // The request's path is already encoded once; SigV4 encodes each segment again (every service but S3).
+    private static string CanonicalPath(string absolutePath) => Access.SigV4.CanonicalPath(absolutePath);
 
     private static string Hex(byte[] bytes) => Convert.ToHexStringLower(bytes);
 }
