@@ -2,7 +2,8 @@ namespace AspnetBackend;
 
 /// <summary>
 /// What the management API calls are signed with: the standard AWS environment variables, as the AWS SDKs read them.
-/// Without them the pair <c>local</c>/<c>local</c> is used, which a gateway on this machine accepts.
+/// Without them the pair <c>local</c>/<c>local</c> is used, which a gateway accepts only when started with it as
+/// <c>SWITCHBOARD_ACCESS_KEY_ID</c>/<c>SWITCHBOARD_SECRET_ACCESS_KEY</c> (for local development; see the README).
 /// </summary>
 public sealed record ManagementCredentials(string AccessKeyId, string SecretAccessKey, string? SessionToken, string Region)
 {

@@ -22,7 +22,7 @@ namespace Switchboard.Hosting;
 
 /// <summary>
 /// Builds and starts a gateway process on Kestrel. The store is plugged in by the caller (the <c>addStore</c> callback of <see cref="Create"/>
-/// registers <see cref="IConnectionRegistry"/>, <see cref="Auth.IApiKeyStore"/> and <see cref="IGroupStore"/>), so the core never references SQLite
+/// registers <see cref="IConnectionRegistry"/>, <see cref="Auth.IApiKeyStore"/>, <see cref="IGroupStore"/> and <see cref="Access.ICredentialStore"/>), so the core never references SQLite
 /// or Redis.
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
