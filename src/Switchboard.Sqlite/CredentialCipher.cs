@@ -23,6 +23,25 @@ public sealed class CredentialCipher
 
     private CredentialCipher(byte[] key) => _key = key;
 
+    /// <summary>What is wrong with <c>SWITCHBOARD_CREDENTIALS_KEY</c>, or null when it is unset or usable: checked before a command starts.</summary>
+    public static string? KeyProblem(Func<string, string?> environment)
+    {
+        if (environment(KeyVariable) is not { Length: > 0 } encoded)
+        {
+            return null;
+        }
+
+        try
+        {
+            var length = Convert.FromBase64String(encoded).Length;
+            return length == KeyBytes ? null : $"{KeyVariable} must be {KeyBytes} bytes (base64 of {KeyBytes} random bytes); got {length}. Generate one with: openssl rand -base64 32";
+        }
+        catch (FormatException)
+        {
+            return $"{KeyVariable} is not base64; generate one with: openssl rand -base64 32";
+        }
+    }
+
     /// <summary>The key from the environment, else from (or newly into) <c>credentials.key</c> in <paramref name="dataDirectory"/>.</summary>
     public static CredentialCipher Open(string dataDirectory, Func<string, string?> environment)
     {

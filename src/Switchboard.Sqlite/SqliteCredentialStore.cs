@@ -21,8 +21,13 @@ public sealed class SqliteCredentialStore : ICredentialStore
     private readonly SqliteDatabase _database;
     private readonly CredentialCipher _cipher;
 
-    public SqliteCredentialStore(SqliteDatabase database, CredentialCipher cipher)
+    private readonly Microsoft.Extensions.Logging.ILogger? _logger;
+    private int _unreadableLogged;
+
+    // The logger hears (once) of a credential whose secret this key cannot open.
+    public SqliteCredentialStore(SqliteDatabase database, CredentialCipher cipher, Microsoft.Extensions.Logging.ILogger? logger = null)
     {
+        _logger = logger;
         ArgumentNullException.ThrowIfNull(database);
         ArgumentNullException.ThrowIfNull(cipher);
         _database = database;
@@ -40,7 +45,20 @@ public sealed class SqliteCredentialStore : ICredentialStore
         command.CommandText = "SELECT access_key_id, name, secret, policy, created_at FROM credentials WHERE access_key_id = $id;";
         command.Parameters.AddWithValue("$id", accessKeyId);
         using var reader = command.ExecuteReader();
-        return ValueTask.FromResult(reader.Read() ? Read(reader, withSecret: true) : null);
+        try
+        {
+            return ValueTask.FromResult(reader.Read() ? Read(reader, withSecret: true) : null);
+        }
+        catch (InvalidOperationException ex)
+        {
+            // Sealed under another key: it cannot sign anything here, so it is as good as unknown (403, not a 500).
+            if (Interlocked.Exchange(ref _unreadableLogged, 1) == 0)
+            {
+                Microsoft.Extensions.Logging.LoggerExtensions.LogWarning(_logger ?? Microsoft.Extensions.Logging.Abstractions.NullLogger.Instance, "{Problem}; such credentials are refused. Use the key they were created with, or revoke and create them again", ex.Message);
+            }
+
+            return ValueTask.FromResult<AccessCredential?>(null);
+        }
     }
 
     public ValueTask<bool> CreateAsync(AccessCredential credential, CancellationToken cancellationToken = default)

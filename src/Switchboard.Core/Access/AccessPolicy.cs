@@ -37,10 +37,14 @@ public sealed class AccessPolicy
     public static string ResourceArn(string region, string apiId, string stage, string method, string resourcePath) =>
         $"arn:aws:execute-api:{region}:{AccountId}:{apiId}/{stage}/{method}/{resourcePath.TrimStart('/')}";
 
-    /// <summary>Allows <c>execute-api:ManageConnections</c> on the given resource patterns (<c>dev/POST/@connections/*</c>), the CLI's <c>--allow</c>.</summary>
+    /// <summary>
+    /// Allows <c>execute-api:ManageConnections</c> on the given resource patterns (<c>dev/POST/@connections/*</c>), the
+    /// CLI's <c>--allow</c>. The API id is matched by ten <c>?</c> (an id is ten characters), not <c>*</c>: IAM's
+    /// <c>*</c> spans slashes, so <c>*/dev/*</c> would also match <c>.../test/PUT/@groups/dev/ID</c>.
+    /// </summary>
     public static AccessPolicy AllowManageConnections(IEnumerable<string> resourcePatterns)
     {
-        var resources = resourcePatterns.Select(static p => p.StartsWith("arn:", StringComparison.Ordinal) ? p : $"arn:aws:execute-api:*:*:*/{p.TrimStart('/')}").ToList();
+        var resources = resourcePatterns.Select(static p => p.StartsWith("arn:", StringComparison.Ordinal) ? p : $"arn:aws:execute-api:*:*:??????????/{p.TrimStart('/')}").ToList();
         return Parse(JsonSerializer.Serialize(new Dictionary<string, object>
         {
             ["Version"] = "2012-10-17",

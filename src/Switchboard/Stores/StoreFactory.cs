@@ -4,6 +4,7 @@ using Switchboard.Access;
 using Switchboard.Auth;
 using Switchboard.Cli;
 using Switchboard.Groups;
+using Switchboard.RateLimiting;
 using Switchboard.Registry;
 using Switchboard.Sqlite;
 
@@ -17,12 +18,13 @@ internal sealed class StoreFactory : IAsyncDisposable
     /// <summary>Why the choice cannot be used, or null.</summary>
     public static string? Problem(StoreChoice choice, bool needsPersistence) => choice.Kind switch
     {
+        "sqlite" when CredentialCipher.KeyProblem(Environment.GetEnvironmentVariable) is { } keyProblem => keyProblem,
         "redis" => "--store redis is not available in this build yet; use --store sqlite (default) or --store memory",
         "memory" when needsPersistence => "--store memory lives inside one server process; this command needs --store sqlite",
         _ => null,
     };
 
-    /// <summary>Registers the registry, key store and group store for a server.</summary>
+    /// <summary>Registers the registry, key store, group store, credential store and usage counters for a server.</summary>
     public void AddTo(IServiceCollection services, StoreChoice choice)
     {
         if (choice.Kind == "memory")
@@ -31,6 +33,7 @@ internal sealed class StoreFactory : IAsyncDisposable
             services.AddSingleton<IApiKeyStore, InMemoryApiKeyStore>();
             services.AddSingleton<IGroupStore, InMemoryGroupStore>();
             services.AddSingleton<ICredentialStore, InMemoryCredentialStore>();
+            services.AddSingleton<IUsageCounter, InMemoryUsageCounter>();
             return;
         }
 
@@ -39,7 +42,11 @@ internal sealed class StoreFactory : IAsyncDisposable
             database, provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SqliteConnectionRegistry>>()));
         services.AddSingleton<IApiKeyStore>(_ => new SqliteApiKeyStore(database));
         services.AddSingleton<IGroupStore>(_ => new SqliteGroupStore(database));
-        services.AddSingleton<ICredentialStore>(_ => OpenCredentials(choice));
+        services.AddSingleton<ICredentialStore>(provider => new SqliteCredentialStore(
+            Database(choice),
+            CredentialCipher.Open(choice.DataDir, Environment.GetEnvironmentVariable),
+            provider.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SqliteCredentialStore>>()));
+        services.AddSingleton<IUsageCounter>(provider => new SqliteUsageCounter(database, provider.GetRequiredService<TimeProvider>()));
     }
 
     /// <summary>The credentials, their secrets sealed with the key from the environment or the data directory.</summary>
@@ -47,6 +54,8 @@ internal sealed class StoreFactory : IAsyncDisposable
         new SqliteCredentialStore(Database(choice), CredentialCipher.Open(choice.DataDir, Environment.GetEnvironmentVariable));
 
     public IApiKeyStore OpenKeys(StoreChoice choice) => new SqliteApiKeyStore(Database(choice));
+
+    public IUsageCounter OpenUsage(StoreChoice choice) => new SqliteUsageCounter(Database(choice));
 
     public SqliteConnectionRegistry OpenRegistry(StoreChoice choice) =>
         new(Database(choice), NullLogger<SqliteConnectionRegistry>.Instance);
