@@ -5,6 +5,7 @@ public static partial class DefinitionValidator
     private static void ValidateUsagePlans(GatewayDefinition definition, DefinitionErrors errors)
     {
         var names = new Dictionary<string, string>(StringComparer.Ordinal);
+        var keyedMethods = KeyRequiredMethods(definition);
         for (var i = 0; i < definition.UsagePlans.Count; i++)
         {
             var plan = definition.UsagePlans[i];
@@ -13,13 +14,7 @@ public static partial class DefinitionValidator
 
             if (plan.Throttle is { } throttle)
             {
-                var throttlePath = JsonPath.Property(path, "throttle");
-                if (!(throttle.RateLimit > 0))
-                {
-                    errors.Add(JsonPath.Property(throttlePath, "rateLimit"), $"must be greater than 0; got {throttle.RateLimit}");
-                }
-
-                AtLeast(throttle.BurstLimit, 1, JsonPath.Property(throttlePath, "burstLimit"), errors);
+                ValidateThrottle(throttle, JsonPath.Property(path, "throttle"), errors);
             }
 
             if (plan.Quota is { } quota)
@@ -33,6 +28,18 @@ public static partial class DefinitionValidator
 
                 ValidateChoice(quota.Period, required: true, "period", DefinitionValues.QuotaPeriods, JsonPath.Property(quotaPath, "period"), errors);
             }
+
+            foreach (var (method, methodThrottle) in plan.MethodThrottles)
+            {
+                var methodPath = JsonPath.Property(JsonPath.Property(path, "methodThrottles"), method);
+                if (!keyedMethods.Contains(method))
+                {
+                    var expected = keyedMethods.Count == 0 ? "no REST method requires an API key" : $"expected one of {OneOf(keyedMethods)}";
+                    errors.Add(methodPath, $"'{method}' is not a REST method with apiKeyRequired (RESOURCE_PATH/VERB, //VERB for the root resource); {expected}");
+                }
+
+                ValidateThrottle(methodThrottle, methodPath, errors);
+            }
         }
 
         if (definition.DefaultUsagePlan is { } defaultPlan && !names.ContainsKey(defaultPlan))
@@ -42,6 +49,65 @@ public static partial class DefinitionValidator
                 : "no usage plan has a name";
             errors.Add("$.defaultUsagePlan", $"unknown usage plan '{defaultPlan}'; {known}");
         }
+    }
+
+    /// <summary>Stage throttles: checked on REST stages, refused on WebSocket stages, whose messages nothing throttles.</summary>
+    private static void ValidateStageThrottles(GatewayDefinition definition, DefinitionErrors errors)
+    {
+        for (var i = 0; i < definition.WebSocketApis.Count; i++)
+        {
+            foreach (var (name, stage) in definition.WebSocketApis[i].Stages)
+            {
+                if (stage.Throttle is not null)
+                {
+                    var path = JsonPath.Property(JsonPath.Property(JsonPath.Property(JsonPath.Index(WebSocketApisPath, i), "stages"), name), "throttle");
+                    errors.Add(path, "a throttle applies to REST API stages only; WebSocket messages are not throttled");
+                }
+            }
+        }
+
+        for (var i = 0; i < definition.RestApis.Count; i++)
+        {
+            foreach (var (name, stage) in definition.RestApis[i].Stages)
+            {
+                if (stage.Throttle is { } throttle)
+                {
+                    ValidateThrottle(throttle, JsonPath.Property(JsonPath.Property(JsonPath.Property(JsonPath.Index(RestApisPath, i), "stages"), name), "throttle"), errors);
+                }
+            }
+        }
+    }
+
+    private static void ValidateThrottle(ThrottleDefinition throttle, string path, DefinitionErrors errors)
+    {
+        if (!(throttle.RateLimit > 0))
+        {
+            errors.Add(JsonPath.Property(path, "rateLimit"), $"must be greater than 0; got {throttle.RateLimit}");
+        }
+
+        AtLeast(throttle.BurstLimit, 1, JsonPath.Property(path, "burstLimit"), errors);
+    }
+
+    /// <summary>Every method with <c>apiKeyRequired</c> in any REST API, as <c>RESOURCE_PATH/VERB</c>, in file order.</summary>
+    private static IReadOnlyCollection<string> KeyRequiredMethods(GatewayDefinition definition)
+    {
+        var methods = new List<string>();
+        foreach (var api in definition.RestApis)
+        {
+            foreach (var (resourcePath, resource) in api.Resources)
+            {
+                foreach (var (verb, method) in resource.Methods)
+                {
+                    var key = MethodThrottleKey.Format(resourcePath, verb);
+                    if (method.ApiKeyRequired && !methods.Contains(key, StringComparer.Ordinal))
+                    {
+                        methods.Add(key);
+                    }
+                }
+            }
+        }
+
+        return methods;
     }
 
     private static void ValidateLimits(LimitsDefinition limits, DefinitionErrors errors)

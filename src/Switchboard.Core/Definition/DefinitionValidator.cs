@@ -17,6 +17,7 @@ public static partial class DefinitionValidator
         var errors = new DefinitionErrors(fileName);
         ValidateWebSocketApis(definition, errors);
         ValidateRestApis(definition, errors);
+        ValidateStageThrottles(definition, errors);
         ValidateUrls(definition, errors);
         ValidateUsagePlans(definition, errors);
         ValidateLimits(definition.Limits, errors);

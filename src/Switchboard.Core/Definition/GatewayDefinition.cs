@@ -12,7 +12,7 @@ public sealed record GatewayDefinition
     /// <summary>REST APIs served by this gateway. Optional; default none.</summary>
     public IReadOnlyList<RestApiDefinition> RestApis { get; init; } = [];
 
-    /// <summary>Usage plans that API keys are put on. Optional; default none. Enforced by a later release; declared and validated now.</summary>
+    /// <summary>Usage plans that API keys are put on: throttles and quotas for REST methods with <c>apiKeyRequired</c>. Optional; default none.</summary>
     public IReadOnlyList<UsagePlanDefinition> UsagePlans { get; init; } = [];
 
     /// <summary>

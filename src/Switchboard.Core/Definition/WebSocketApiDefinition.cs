@@ -30,7 +30,7 @@ public sealed record WebSocketApiDefinition
 }
 
 /// <summary>A deployment stage of an API.</summary>
-public sealed record StageDefinition
+public sealed partial record StageDefinition
 {
     /// <summary>Stage variables, name to value. Optional; default none. Names match <c>[A-Za-z0-9_]+</c>.</summary>
     public IReadOnlyDictionary<string, string> Variables { get; init; } = new Dictionary<string, string>();

@@ -22,7 +22,7 @@ namespace Switchboard.Hosting;
 
 /// <summary>
 /// Builds and starts a gateway process on Kestrel. The store is plugged in by the caller (the <c>addStore</c> callback of <see cref="Create"/>
-/// registers <see cref="IConnectionRegistry"/>, <see cref="Auth.IApiKeyStore"/>, <see cref="IGroupStore"/> and <see cref="Access.ICredentialStore"/>), so the core never references SQLite
+/// registers <see cref="IConnectionRegistry"/>, <see cref="Auth.IApiKeyStore"/>, <see cref="IGroupStore"/>, <see cref="Access.ICredentialStore"/> and <see cref="RateLimiting.IUsageCounter"/>), so the core never references SQLite
 /// or Redis.
 /// </summary>
 public sealed class GatewayHost : IAsyncDisposable
@@ -130,6 +130,8 @@ public sealed class GatewayHost : IAsyncDisposable
             Access.CredentialLookup.ReadEnvironment(options.Environment, options.Time.GetUtcNow()), provider.GetRequiredService<Access.ICredentialStore>()));
         services.AddSingleton<Access.SigV4Verifier>();
         services.AddSingleton<ManagementAccess>();
+        services.AddSingleton<RateLimiting.ThrottleBuckets>();
+        services.AddSingleton<RateLimiting.UsagePlanGate>();
         services.AddSingleton<RestEndpoint>();
         services.AddSingleton<GatewayRequestHandler>();
         services.AddSingleton<StoreHealth>();
@@ -147,9 +149,11 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddHostedService<GatewayShutdown>();
         addStore(services);
 
-        // A host that plugs in no group store still starts: memberships then live in this process only.
+        // A host that plugs in no group store or usage counter still starts: memberships and quota counts then live in
+        // this process only.
         services.TryAddSingleton<IGroupStore, InMemoryGroupStore>();
         services.TryAddSingleton<Access.ICredentialStore, Access.InMemoryCredentialStore>();
+        services.TryAddSingleton<RateLimiting.IUsageCounter, RateLimiting.InMemoryUsageCounter>();
 
         var app = builder.Build();
         var handler = app.Services.GetRequiredService<GatewayRequestHandler>();

@@ -78,7 +78,7 @@ internal sealed class GatewayRequestHandler(
 
         if (current.TryMatchRest(path, out var restApi, out stage, out var resourcePath))
         {
-            return rest.HandleAsync(http, restApi, stage, resourcePath);
+            return rest.HandleAsync(http, restApi, stage, resourcePath, current.UsagePlans);
         }
 
         return HttpAnswers.JsonAsync(http, StatusCodes.Status404NotFound, JsonMessages.Message($"nothing is served at '{path}'"));

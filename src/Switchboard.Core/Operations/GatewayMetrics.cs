@@ -18,6 +18,8 @@ public sealed class GatewayMetrics(Connections.MessageAssemblyBudget? assemblyBu
     private long _slowConsumerCloses;
     private long _broadcasts;
     private long _restRequests;
+    private long _restThrottled;
+    private long _restQuotaExceeded;
     private long _managementRequests;
 
     public long Connections => Volatile.Read(ref _connections);
@@ -54,6 +56,10 @@ public sealed class GatewayMetrics(Connections.MessageAssemblyBudget? assemblyBu
 
     public void RestRequest() => Interlocked.Increment(ref _restRequests);
 
+    public void RestThrottled() => Interlocked.Increment(ref _restThrottled);
+
+    public void RestQuotaExceeded() => Interlocked.Increment(ref _restQuotaExceeded);
+
     public void ManagementRequest() => Interlocked.Increment(ref _managementRequests);
 
     public void WritePrometheus(StringBuilder text)
@@ -67,6 +73,8 @@ public sealed class GatewayMetrics(Connections.MessageAssemblyBudget? assemblyBu
         Write(text, "switchboard_slow_consumer_closes_total", "counter", "Connections closed with 1008 because their outbound queue was full.", _slowConsumerCloses);
         Write(text, "switchboard_broadcasts_total", "counter", "Broadcasts fanned out.", _broadcasts);
         Write(text, "switchboard_rest_requests_total", "counter", "REST API requests answered.", _restRequests);
+        Write(text, "switchboard_rest_throttled_total", "counter", "REST API requests answered 429 Too Many Requests by a stage or usage plan throttle.", _restThrottled);
+        Write(text, "switchboard_rest_quota_exceeded_total", "counter", "REST API requests answered 429 Limit Exceeded by a usage plan quota.", _restQuotaExceeded);
         if (assemblyBudget is not null)
         {
             Write(text, "switchboard_message_assembly_bytes", "gauge", "Bytes held for messages still arriving or being routed (limits.messageAssemblyBudgetBytes caps it).", assemblyBudget.HeldBytes);

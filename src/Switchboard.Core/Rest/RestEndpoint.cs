@@ -4,21 +4,23 @@ using Microsoft.Extensions.Logging;
 using Switchboard.Auth;
 using Switchboard.Integrations;
 using Switchboard.Operations;
+using Switchboard.RateLimiting;
 
 namespace Switchboard.Rest;
 
 /// <summary>
-/// Serves a REST API's methods: resource and method match, the API key check (before any parameter is looked at, as
-/// API Gateway does), then the integration.
+/// Serves a REST API's methods: resource and method match, the stage's throttle, the API key check and the key's
+/// usage plan (<see cref="UsagePlanGate"/>; all before any parameter or the body is looked at, as API Gateway does),
+/// then the integration.
 /// </summary>
-internal sealed partial class RestEndpoint(IApiKeyStore apiKeys, GatewayMetrics metrics, ILogger<RestEndpoint> logger)
+internal sealed partial class RestEndpoint(IApiKeyStore apiKeys, UsagePlanGate usagePlans, GatewayMetrics metrics, ILogger<RestEndpoint> logger)
 {
     public const string ApiKeyHeader = "x-api-key";
 
     /// <summary>API Gateway's REST payload limit (10 MB).</summary>
     public const int MaxBodyBytes = 10 * 1024 * 1024;
 
-    public async Task HandleAsync(HttpContext http, RestApiRuntime api, string stage, string resourcePath)
+    public async Task HandleAsync(HttpContext http, RestApiRuntime api, string stage, string resourcePath, UsagePlanSet plans)
     {
         metrics.RestRequest();
         var pathParameters = new Dictionary<string, string>(StringComparer.Ordinal);
@@ -37,10 +39,28 @@ internal sealed partial class RestEndpoint(IApiKeyStore apiKeys, GatewayMetrics 
             return;
         }
 
-        if (method.ApiKeyRequired && !await HasValidKeyAsync(http).ConfigureAwait(false))
+        var stageThrottle = plans.StageThrottle(api.Name, stage);
+        if (!usagePlans.TryEnterStage(stageThrottle, api.Name, stage))
         {
-            await HttpAnswers.JsonAsync(http, StatusCodes.Status403Forbidden, JsonMessages.Forbidden, "ForbiddenException").ConfigureAwait(false);
+            await UsageAnswers.WriteAsync(http, UsageVerdict.Throttled).ConfigureAwait(false);
             return;
+        }
+
+        if (method.ApiKeyRequired)
+        {
+            var key = await FindKeyAsync(http).ConfigureAwait(false);
+            if (key is null)
+            {
+                await HttpAnswers.JsonAsync(http, StatusCodes.Status403Forbidden, JsonMessages.Forbidden, "ForbiddenException").ConfigureAwait(false);
+                return;
+            }
+
+            var verdict = await usagePlans.CheckKeyAsync(plans, key, stageThrottle, api.Name, stage, resource.Path.Path, method.Verb, http.RequestAborted).ConfigureAwait(false);
+            if (verdict != UsageVerdict.Allowed)
+            {
+                await UsageAnswers.WriteAsync(http, verdict).ConfigureAwait(false);
+                return;
+            }
         }
 
         var body = await ReadBodyAsync(http).ConfigureAwait(false);
@@ -124,10 +144,11 @@ internal sealed partial class RestEndpoint(IApiKeyStore apiKeys, GatewayMetrics 
         return buffer.ToArray();
     }
 
-    private async Task<bool> HasValidKeyAsync(HttpContext http)
+    /// <summary>The key whose value <c>x-api-key</c> holds, read from the store on every request (a revoke counts at once).</summary>
+    private async ValueTask<ApiKeyRecord?> FindKeyAsync(HttpContext http)
     {
         var key = http.Request.Headers[ApiKeyHeader].ToString();
-        return key.Length > 0 && await apiKeys.FindByValueAsync(key).ConfigureAwait(false) is not null;
+        return key.Length > 0 ? await apiKeys.FindByValueAsync(key).ConfigureAwait(false) : null;
     }
 
     [LoggerMessage(EventId = 300, Level = LogLevel.Error, Message = "Integration of {Verb} {Resource} on REST API {Api}/{Stage} failed")]

@@ -25,6 +25,9 @@ internal sealed class GatewayRuntime(
 
     public IReadOnlyDictionary<string, WebSocketApiRuntime> WebSocketApis { get; } = webSocketApis;
 
+    /// <summary>The usage plans and REST stage throttles of this snapshot.</summary>
+    public RateLimiting.UsagePlanSet UsagePlans { get; } = RateLimiting.UsagePlanSet.From(definition);
+
     /// <summary>The WebSocket API and stage served at <paramref name="path"/> (<c>/dev</c>, <c>/chat/dev</c>).</summary>
     public bool TryMatchWebSocket(string path, out WebSocketApiRuntime api, out string stage)
     {

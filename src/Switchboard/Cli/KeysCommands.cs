@@ -7,8 +7,9 @@ using Switchboard.Stores;
 namespace Switchboard.Cli;
 
 /// <summary>
-/// <c>switchboard keys create|list|revoke</c>: acts on the same store as a running server, which honours the change at
-/// once (it reads keys from the store on every request). Values are printed once, at creation, and stored only hashed.
+/// <c>switchboard keys create|list|revoke|usage</c>: acts on the same store as a running server, which honours the change
+/// at once (it reads keys, and their plans, from the store on every request). Values are printed once, at creation, and
+/// stored only hashed.
 /// </summary>
 internal static class KeysCommands
 {
@@ -18,6 +19,7 @@ internal static class KeysCommands
         keys.Subcommands.Add(CreateCommand(output, error));
         keys.Subcommands.Add(ListCommand(output, error));
         keys.Subcommands.Add(RevokeCommand(output, error));
+        keys.Subcommands.Add(KeysUsageCommand.Create(output, error));
         return keys;
     }
 

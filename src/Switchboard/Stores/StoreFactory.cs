@@ -55,7 +55,7 @@ internal sealed class StoreFactory : IAsyncDisposable
 
     public IApiKeyStore OpenKeys(StoreChoice choice) => new SqliteApiKeyStore(Database(choice));
 
-    public IUsageCounter OpenUsage(StoreChoice choice) => new SqliteUsageCounter(Database(choice));
+    public SqliteUsageCounter OpenUsage(StoreChoice choice) => new(Database(choice));
 
     public SqliteConnectionRegistry OpenRegistry(StoreChoice choice) =>
         new(Database(choice), NullLogger<SqliteConnectionRegistry>.Instance);

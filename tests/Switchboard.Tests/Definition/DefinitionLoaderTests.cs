@@ -23,7 +23,7 @@ public sealed class DefinitionLoaderTests
     [InlineData("$.limits.maxMessageByte", "1", F + "$.limits.maxMessageByte: unknown property 'maxMessageByte'; expected one of: maxMessageBytes, idleTimeoutSeconds, "
         + "maxConnectionLifetimeSeconds, keepAliveIntervalSeconds, outboundQueueMessages, outboundQueueBytes, inboundQueueMessages, messageAssemblySeconds, messageAssemblyBudgetBytes, maxMessageFragments, handshakeTimeoutSeconds, maxConnections, maxConnectionsPerIp, trustedProxies, binaryFrames, shutdownDrainSeconds")]
     [InlineData(OnMessage + ".secret.value", "\"1234\"", F + OnMessage + ".secret.value: unknown property 'value'; expected one of: path, env, fallback")]
-    [InlineData(Ws + ".stages.dev.vars", "{}", F + Ws + ".stages.dev.vars: unknown property 'vars'; expected one of: variables")]
+    [InlineData(Ws + ".stages.dev.vars", "{}", F + Ws + ".stages.dev.vars: unknown property 'vars'; expected one of: variables, throttle")]
     [InlineData(Ws + ".routes.onMessage['integration type']", "\"x\"", F + Ws + ".routes.onMessage['integration type']: unknown property 'integration type'; expected one of: integration, routeResponseSelectionExpression")]
     [InlineData(Get + ".apiKey", "true", F + Get + ".apiKey: unknown property 'apiKey'; expected one of: apiKeyRequired, integration")]
     [InlineData("$.usagePlans[0].quota.periods", "\"DAY\"", F + "$.usagePlans[0].quota.periods: unknown property 'periods'; expected one of: limit, offset, period")]

@@ -28,12 +28,39 @@ public sealed class DefinitionValidatorTests
     private const string SeedParameters = "programId, domain, stage";
     private const string HttpMethods = "GET, POST, PUT, PATCH, DELETE, HEAD, OPTIONS, ANY";
 
+    private const string Throttle11 = """{ "rateLimit": 1, "burstLimit": 1 }""";
+    private const string NotAKeyedMethod = "is not a REST method with apiKeyRequired (RESOURCE_PATH/VERB, //VERB for the root resource); ";
+
     private const string ReceiverMethod = """{ "methods": { "GET": { "integration": { "type": "broadcast", "requestParameters": { "m": "'x'" }, "message": "m" } } } }""";
 
     [Fact]
     public void Seed_ValidatesClean()
     {
         Assert.Empty(DefinitionValidator.Validate(SeedDefinition.Create(), "seed"));
+    }
+
+    [Fact]
+    public void ValidThrottles_OnAPlansKeyedMethodAndARestStage_ValidateClean()
+    {
+        var json = JsonEdit.Apply(
+            SeedDefinition.ToJson(SeedDefinition.Create()),
+            (Plan + ".methodThrottles['/receiver/GET']", """{ "rateLimit": 0.5, "burstLimit": 1 }"""),
+            (Rest + ".stages.dev.throttle", """{ "rateLimit": 1000, "burstLimit": 2000 }"""));
+
+        Assert.Empty(DefinitionLoader.LoadFromJson(json, "switchboard.json").Errors);
+    }
+
+    [Fact]
+    public void MethodThrottle_WhenNoMethodRequiresAKey_SaysSo()
+    {
+        var json = JsonEdit.Apply(
+            SeedDefinition.ToJson(SeedDefinition.Create()),
+            (Rest + ".resources['/receiver'].methods.GET.apiKeyRequired", "false"),
+            (Plan + ".methodThrottles['/receiver/GET']", Throttle11));
+
+        Assert.Equal(
+            [F + Plan + ".methodThrottles['/receiver/GET']: '/receiver/GET' " + NotAKeyedMethod + "no REST method requires an API key"],
+            DefinitionLoader.LoadFromJson(json, "switchboard.json").Errors.Select(e => e.ToString()));
     }
 
     [Fact]
@@ -129,6 +156,16 @@ public sealed class DefinitionValidatorTests
     [InlineData("$.usagePlans[1]", """{ "name": "OutsystemsUsagePlan" }""", F + "$.usagePlans[1].name: name 'OutsystemsUsagePlan' is already used by $.usagePlans[0]")]
     [InlineData("$.defaultUsagePlan", "\"Gold\"", F + "$.defaultUsagePlan: unknown usage plan 'Gold'; expected one of OutsystemsUsagePlan")]
     [InlineData("$.usagePlans", "[]", F + "$.defaultUsagePlan: unknown usage plan 'OutsystemsUsagePlan'; no usage plans are defined")]
+    [InlineData(Plan + ".methodThrottles['/receiver/POST']", Throttle11, F + Plan + ".methodThrottles['/receiver/POST']: '/receiver/POST' " + NotAKeyedMethod + "expected one of /receiver/GET")]
+    [InlineData(Plan + ".methodThrottles['/receiver']", Throttle11, F + Plan + ".methodThrottles['/receiver']: '/receiver' " + NotAKeyedMethod + "expected one of /receiver/GET")]
+    [InlineData(Plan + ".methodThrottles['//GET']", Throttle11, F + Plan + ".methodThrottles['//GET']: '//GET' " + NotAKeyedMethod + "expected one of /receiver/GET")]
+    [InlineData(Plan + ".methodThrottles['/receiver/get']", Throttle11, F + Plan + ".methodThrottles['/receiver/get']: '/receiver/get' " + NotAKeyedMethod + "expected one of /receiver/GET")]
+    [InlineData(Plan + ".methodThrottles['/receiver/GET']", """{ "rateLimit": 0, "burstLimit": 1 }""", F + Plan + ".methodThrottles['/receiver/GET'].rateLimit: must be greater than 0; got 0")]
+    [InlineData(Plan + ".methodThrottles['/receiver/GET']", """{ "rateLimit": 2 }""", F + Plan + ".methodThrottles['/receiver/GET'].burstLimit: must be at least 1; got 0")]
+    // stage throttles
+    [InlineData(Rest + ".stages.dev.throttle", """{ "rateLimit": 1.5, "burstLimit": 0 }""", F + Rest + ".stages.dev.throttle.burstLimit: must be at least 1; got 0")]
+    [InlineData(Rest + ".stages.test.throttle", """{ "rateLimit": -1, "burstLimit": 10 }""", F + Rest + ".stages.test.throttle.rateLimit: must be greater than 0; got -1")]
+    [InlineData(Ws + ".stages.dev.throttle", Throttle11, F + Ws + ".stages.dev.throttle: a throttle applies to REST API stages only; WebSocket messages are not throttled")]
     // limits
     [InlineData(Limits + ".maxMessageBytes", "0", F + Limits + ".maxMessageBytes: must be at least 1; got 0")]
     [InlineData(Limits + ".idleTimeoutSeconds", "0", F + Limits + ".idleTimeoutSeconds: must be at least 1; got 0")]

@@ -81,7 +81,7 @@ public sealed class SeedDefinitionTests
         Assert.Equal(ExpectedInitFile, SeedDefinition.ToJson(SeedDefinition.Create()));
     }
 
-    // What `switchboard init` writes: every default spelled out (limits, basePath, stage variables), no nulls, and the
+    // What `switchboard init` writes: every default spelled out (limits, basePath, stage variables, method throttles), no nulls, and the
     // mapping expressions as written, not \u0027-escaped.
     private const string ExpectedInitFile = """
         {
@@ -170,7 +170,8 @@ public sealed class SeedDefinitionTests
                 "limit": 100000,
                 "offset": 0,
                 "period": "DAY"
-              }
+              },
+              "methodThrottles": {}
             }
           ],
           "defaultUsagePlan": "OutsystemsUsagePlan",

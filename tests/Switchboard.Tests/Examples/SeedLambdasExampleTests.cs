@@ -29,7 +29,8 @@ public sealed class SeedLambdasExampleTests
         await File.WriteAllTextAsync(config, definition.Replace("http://127.0.0.1:9001", runner.RunnerUrl, StringComparison.Ordinal));
 
         await using var gateway = await GatewayProcess.StartAsync(ProcessTestKit.ServeArgs(dataDir.Path, "--config", config));
-        var key = (await Processes.Cli.RunAsync(["keys", "create", "--name", "demo", "--data-dir", dataDir.Path])).Stdout.Trim();
+        // On the example's own plan, as its README creates it: a key on a plan the served definition lacks gets 403.
+        var key = (await Processes.Cli.RunAsync(["keys", "create", "--name", "demo", "--config", config, "--data-dir", dataDir.Path])).Stdout.Trim();
 
         // $connect: saveClientConnection puts each connection in the table before the 101.
         await using var first = await gateway.ConnectAsync("dev");

@@ -4,6 +4,7 @@ using Switchboard.Auth;
 using Switchboard.Definition;
 using Switchboard.Groups;
 using Switchboard.Hosting;
+using Switchboard.RateLimiting;
 using Switchboard.Registry;
 using Switchboard.Sqlite;
 
@@ -45,6 +46,8 @@ public sealed class GatewayServer : IAsyncDisposable
     public IApiKeyStore ApiKeys => Services.GetRequiredService<IApiKeyStore>();
 
     public IConnectionRegistry Registry => Services.GetRequiredService<IConnectionRegistry>();
+
+    public IUsageCounter UsageCounter => Services.GetRequiredService<IUsageCounter>();
 
     /// <summary>
     /// Starts a server. <paramref name="dataDir"/> selects the SQLite store (a fresh temp dir when <paramref name="sqlite"/> is set); otherwise memory.
@@ -110,6 +113,7 @@ public sealed class GatewayServer : IAsyncDisposable
                     database, p.GetRequiredService<Microsoft.Extensions.Logging.ILogger<SqliteConnectionRegistry>>()));
                 services.AddSingleton<IApiKeyStore>(_ => new SqliteApiKeyStore(database));
                 services.AddSingleton<IGroupStore>(_ => new SqliteGroupStore(database));
+                services.AddSingleton<IUsageCounter>(p => new SqliteUsageCounter(database, p.GetRequiredService<TimeProvider>()));
             }
         });
         await host.StartAsync().WaitAsync(TimeSpan.FromSeconds(30));
