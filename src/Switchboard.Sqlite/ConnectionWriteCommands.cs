@@ -22,8 +22,8 @@ internal sealed class ConnectionWriteCommands : IDisposable
             connection,
             """
             INSERT OR REPLACE INTO connections
-                (id, api, stage, connected_at, last_active_at, source_ip, user_agent, node_id, run_id)
-            VALUES ($id, $api, $stage, $connectedAt, $lastActiveAt, $sourceIp, $userAgent, $nodeId, $runId);
+                (id, api, stage, connected_at, last_active_at, source_ip, user_agent, node_id, run_id, principal_id)
+            VALUES ($id, $api, $stage, $connectedAt, $lastActiveAt, $sourceIp, $userAgent, $nodeId, $runId, $principalId);
             """,
             ("$id", SqliteType.Text),
             ("$api", SqliteType.Text),
@@ -33,7 +33,8 @@ internal sealed class ConnectionWriteCommands : IDisposable
             ("$sourceIp", SqliteType.Text),
             ("$userAgent", SqliteType.Text),
             ("$nodeId", SqliteType.Text),
-            ("$runId", SqliteType.Text));
+            ("$runId", SqliteType.Text),
+            ("$principalId", SqliteType.Text));
 
         _delete = Prepare(connection, "DELETE FROM connections WHERE id = $id;", ("$id", SqliteType.Text));
 
@@ -82,6 +83,7 @@ internal sealed class ConnectionWriteCommands : IDisposable
         parameters[6].Value = (object?)record.UserAgent ?? DBNull.Value;
         parameters[7].Value = record.NodeId;
         parameters[8].Value = record.RunId;
+        parameters[9].Value = (object?)record.PrincipalId ?? DBNull.Value;
         _upsert.ExecuteNonQuery();
     }
 

@@ -13,7 +13,7 @@ namespace Switchboard.Sqlite;
 /// </summary>
 public sealed class SqliteConnectionRegistry : IConnectionRegistry, IAsyncDisposable
 {
-    private const string Columns = "id, api, stage, connected_at, last_active_at, source_ip, user_agent, node_id, run_id";
+    private const string Columns = "id, api, stage, connected_at, last_active_at, source_ip, user_agent, node_id, run_id, principal_id";
 
     private readonly SqliteDatabase _database;
     private readonly SqliteConnectionWriter _writer;
@@ -185,5 +185,6 @@ public sealed class SqliteConnectionRegistry : IConnectionRegistry, IAsyncDispos
         SourceIp: reader.GetString(5),
         UserAgent: reader.IsDBNull(6) ? null : reader.GetString(6),
         NodeId: reader.GetString(7),
-        RunId: reader.GetString(8));
+        RunId: reader.GetString(8),
+        PrincipalId: reader.IsDBNull(9) ? null : reader.GetString(9));
 }

@@ -4,10 +4,28 @@ namespace Switchboard.Sqlite;
 
 /// <summary>
 /// The tables, created idempotently: two processes opening a new file at once both succeed, and a file made by an
-/// earlier version gains what it lacks (the <c>runs</c> table, the run id indexes) without losing a row.
+/// earlier version gains what it lacks (the <c>runs</c> table, the run id indexes, the <c>principal_id</c> column)
+/// without losing a row.
 /// </summary>
 internal static class SqliteSchema
 {
+    /// <summary>A column a later version added, given to a file made before it (existing rows get NULL).</summary>
+    private static void AddColumnIfMissing(SqliteConnection connection, SqliteTransaction transaction, string table, string column, string type)
+    {
+        using var columns = connection.CreateCommand();
+        columns.Transaction = transaction;
+        columns.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = '{column}';";
+        if (Convert.ToInt64(columns.ExecuteScalar(), System.Globalization.CultureInfo.InvariantCulture) > 0)
+        {
+            return;
+        }
+
+        using var alter = connection.CreateCommand();
+        alter.Transaction = transaction;
+        alter.CommandText = $"ALTER TABLE {table} ADD COLUMN {column} {type};";
+        alter.ExecuteNonQuery();
+    }
+
     public const string KeySaltMetaKey = "api_key_salt";
 
     // Timestamps are Unix milliseconds (INTEGER): sortable, compact, and exact for the millisecond precision the
@@ -68,6 +86,7 @@ internal static class SqliteSchema
         command.Transaction = transaction;
         command.CommandText = Tables;
         command.ExecuteNonQuery();
+        AddColumnIfMissing(connection, transaction, "connections", "principal_id", "TEXT NULL");
         transaction.Commit();
     }
 }

@@ -166,7 +166,10 @@ internal sealed class SigV4Verifier(CredentialLookup credentials, TimeProvider t
         var latest = expiresSeconds is { } expires ? signedAt.AddSeconds(expires) : signedAt + Skew;
         if (now > latest)
         {
-            return (null, AccessDenial.Invalid($"Signature expired: {Basic(latest - Skew)} is now earlier than {Basic(now - Skew)} ({Basic(now)} - 5 min.)"));
+            // A pre-signed URL names when it expired; a signed header names its date against the allowed skew, as AWS words both.
+            return (null, AccessDenial.Invalid(expiresSeconds is not null
+                ? $"Signature expired: {Basic(latest)} is now earlier than {Basic(now)}"
+                : $"Signature expired: {amzDate} is now earlier than {Basic(now - Skew)} ({Basic(now)} - 5 min.)"));
         }
 
         if (signedAt > now + Skew)

@@ -113,6 +113,9 @@ public sealed partial class WebSocketConnection
     /// <summary>The close reason sent or received, for <c>$disconnect</c>.</summary>
     public string CloseReason { get; private set; } = "";
 
+    /// <summary>Who the API's authorizer admitted (principal and context), or null when the API has none.</summary>
+    public Authorizers.ConnectionIdentity? Identity { get; internal set; }
+
     /// <summary>The <c>Host</c> the client connected to: API Gateway's <c>domainName</c>, the start of the callback URL.</summary>
     public string DomainName { get; internal init; } = "";
 

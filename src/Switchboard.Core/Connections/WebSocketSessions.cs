@@ -49,6 +49,12 @@ internal sealed partial class WebSocketSessions(
         // Tracked from here, so a shutdown that begins while $connect runs waits for this connection (and its
         // registry row) instead of closing the store under it.
         connections.Track(connection);
+        if (api.Authorizer is { } authorizer && await AuthorizeAsync(api, authorizer, connection, handshake).ConfigureAwait(false) is { } refusal)
+        {
+            connections.Untrack(connection);
+            return refusal;
+        }
+
         if (api.Connect is not { } onConnect)
         {
             return RouteResult.Ok;
@@ -74,6 +80,34 @@ internal sealed partial class WebSocketSessions(
         }
 
         return result;
+    }
+
+    /// <summary>
+    /// Asks the API's authorizer, before <c>$connect</c>: admitted, the connection keeps the identity (later events carry
+    /// it); refused, the handshake gets the authorizer's 401, 403 or 500 and nothing else runs. Null when admitted.
+    /// </summary>
+    private async Task<RouteResult?> AuthorizeAsync(WebSocketApiRuntime api, Authorizers.IConnectAuthorizer authorizer, WebSocketConnection connection, ConnectContext handshake)
+    {
+        Authorizers.AuthorizerDecision decision;
+        try
+        {
+            var variables = api.StageVariables.GetValueOrDefault(connection.Stage) ?? new Dictionary<string, string>();
+            decision = await authorizer.AuthorizeAsync(new Authorizers.AuthorizerRequest(handshake, connection, variables), CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogAuthorizerFailed(logger, ex, api.Name, connection.Stage, connection.Id);
+            decision = Authorizers.AuthorizerDecision.Failed;
+        }
+
+        if (decision.IsAllowed)
+        {
+            connection.Identity = decision.Identity;
+            return null;
+        }
+
+        LogAuthorizerRefused(logger, api.Name, connection.Stage, connection.Id, decision.Status);
+        return new RouteResult(RouteOutcome.Completed, decision.Status);
     }
 
     /// <summary>
@@ -191,6 +225,12 @@ internal sealed partial class WebSocketSessions(
 
     [LoggerMessage(EventId = 5, Level = LogLevel.Information, Message = "$connect of {Api}/{Stage} refused connection {ConnectionId}: {Outcome}, status {Status}")]
     private static partial void LogConnectRefused(ILogger logger, string api, string stage, string connectionId, RouteOutcome outcome, int status);
+
+    [LoggerMessage(EventId = 9, Level = LogLevel.Information, Message = "The authorizer of {Api}/{Stage} refused connection {ConnectionId} with {Status}")]
+    private static partial void LogAuthorizerRefused(ILogger logger, string api, string stage, string connectionId, int status);
+
+    [LoggerMessage(EventId = 10, Level = LogLevel.Error, Message = "The authorizer of {Api}/{Stage} failed for connection {ConnectionId}; handshake refused with 500")]
+    private static partial void LogAuthorizerFailed(ILogger logger, Exception exception, string api, string stage, string connectionId);
 
     [LoggerMessage(EventId = 6, Level = LogLevel.Warning, Message = "$disconnect of {Api} for connection {ConnectionId} got no answer: {Outcome}")]
     private static partial void LogDisconnectUnanswered(ILogger logger, string api, string connectionId, RouteOutcome outcome);

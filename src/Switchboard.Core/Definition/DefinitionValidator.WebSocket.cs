@@ -16,6 +16,11 @@ public static partial class DefinitionValidator
             ValidateRouteSelectionExpression(api.RouteSelectionExpression, JsonPath.Property(path, "routeSelectionExpression"), errors);
 
             ValidateStages(api.Stages, path, errors);
+            if (api.Authorizer is { } authorizer)
+            {
+                ValidateAuthorizer(authorizer, JsonPath.Property(path, "authorizer"), errors);
+            }
+
             var routesPath = JsonPath.Property(path, "routes");
             foreach (var (routeKey, route) in api.Routes)
             {

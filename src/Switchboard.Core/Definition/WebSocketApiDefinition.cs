@@ -27,6 +27,9 @@ public sealed record WebSocketApiDefinition
     /// message with a Forbidden frame.
     /// </summary>
     public IReadOnlyDictionary<string, RouteDefinition> Routes { get; init; } = new Dictionary<string, RouteDefinition>();
+
+    /// <summary>Who may connect: checked on every handshake before <c>$connect</c>. Optional; default none (anyone may connect).</summary>
+    public AuthorizerDefinition? Authorizer { get; init; }
 }
 
 /// <summary>A deployment stage of an API.</summary>

@@ -101,6 +101,12 @@ internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageD
 
             json.WriteEndObject();
             json.WriteString("lastActiveAt", Iso(connection.LastActiveAt));
+            if (connection.Identity is { } authorized)
+            {
+                // Beyond API Gateway's GetConnection: who the authorizer admitted (SDKs ignore fields they do not know).
+                Integrations.Backend.WebSocketEvent.WriteAuthorizer(json, authorized);
+            }
+
             json.WriteEndObject();
         }
 

@@ -12,6 +12,7 @@ namespace Switchboard.Registry;
 /// <param name="UserAgent">The handshake's User-Agent header, or null when none was sent.</param>
 /// <param name="NodeId">The node that holds the socket.</param>
 /// <param name="RunId">The run of that node (random per process start), so a restarted node can tell its old rows from its live ones.</param>
+/// <param name="PrincipalId">Who the API's <c>$connect</c> authorizer admitted; null when the API has no authorizer.</param>
 public sealed record ConnectionRecord(
     string ConnectionId,
     string Api,
@@ -21,7 +22,8 @@ public sealed record ConnectionRecord(
     string SourceIp,
     string? UserAgent,
     string NodeId,
-    string RunId);
+    string RunId,
+    string? PrincipalId = null);
 
 /// <summary>Filters for <see cref="IConnectionRegistry.ListAsync"/>; a null field matches everything.</summary>
 public sealed record ConnectionQuery(string? Api = null, string? Stage = null, string? NodeId = null);

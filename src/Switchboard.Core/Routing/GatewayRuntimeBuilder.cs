@@ -10,7 +10,7 @@ namespace Switchboard.Routing;
 /// and has each integration's factory (<see cref="IntegrationCatalog"/>) build its runtime once, so the message path
 /// only looks things up.
 /// </summary>
-internal sealed class GatewayRuntimeBuilder(IntegrationCatalog catalog, IntegrationServices services)
+internal sealed class GatewayRuntimeBuilder(IntegrationCatalog catalog, IntegrationServices services, Auth.IApiKeyStore apiKeys)
 {
     /// <summary>Builds the snapshot; throws <see cref="InvalidOperationException"/> for what validation should have caught.</summary>
     public GatewayRuntime Build(GatewayDefinition definition)
@@ -74,7 +74,11 @@ internal sealed class GatewayRuntimeBuilder(IntegrationCatalog catalog, Integrat
             }
         }
 
-        return new WebSocketApiRuntime(api.Name, api.BasePath, api.Stages.Keys.ToHashSet(StringComparer.Ordinal), selector, routes, connect, disconnect, defaultRoute);
+        return new WebSocketApiRuntime(api.Name, api.BasePath, api.Stages.Keys.ToHashSet(StringComparer.Ordinal), selector, routes, connect, disconnect, defaultRoute)
+        {
+            Authorizer = api.Authorizer is null ? null : Authorizers.AuthorizerFactory.Build(api.Authorizer, api.Name, services, apiKeys),
+            StageVariables = api.Stages.ToDictionary(static s => s.Key, static s => s.Value.Variables, StringComparer.Ordinal),
+        };
     }
 
     private RestApiRuntime BuildRestApi(RestApiDefinition api, GatewayDefinition definition)

@@ -50,6 +50,13 @@ internal sealed class WebSocketApiRuntime
 
     public RouteRuntime? Default { get; }
 
+    /// <summary>Who may connect (the API's <c>authorizer</c>), asked before <c>$connect</c>; null: anyone.</summary>
+    public Authorizers.IConnectAuthorizer? Authorizer { get; init; }
+
+    /// <summary>Each stage's variables, for authorizer events.</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, string>> StageVariables { get; init; } =
+        new Dictionary<string, IReadOnlyDictionary<string, string>>();
+
     /// <summary>
     /// Picks the route for a message as API Gateway does: the route whose key equals the evaluated expression exactly,
     /// else <c>$default</c> (also for binary and non-JSON messages). False when neither exists.

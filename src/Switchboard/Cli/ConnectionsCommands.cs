@@ -27,7 +27,7 @@ internal static class ConnectionsCommands
             await using var registry = stores.OpenRegistry(choice);
             var rows = await registry.ListAsync(new ConnectionQuery(parsed.GetValue(api), parsed.GetValue(stage)), cancellationToken).ConfigureAwait(false);
             await output.WriteAsync(TextTable.Render(
-                ["ID", "API", "STAGE", "CONNECTED_AT", "SOURCE_IP", "NODE"],
+                ["ID", "API", "STAGE", "CONNECTED_AT", "SOURCE_IP", "NODE", "PRINCIPAL"],
                 rows.Select(r => new[]
                 {
                     r.ConnectionId,
@@ -36,6 +36,7 @@ internal static class ConnectionsCommands
                     r.ConnectedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", CultureInfo.InvariantCulture),
                     r.SourceIp,
                     r.NodeId,
+                    string.IsNullOrEmpty(r.PrincipalId) ? "-" : r.PrincipalId,
                 }))).ConfigureAwait(false);
             return 0;
         });

@@ -17,8 +17,8 @@ public sealed class DefinitionLoaderTests
     [Theory]
     [InlineData(OnMessage + ".paylod", "\"$request.body.message\"", F + OnMessage + ".paylod: unknown property 'paylod'; expected one of: " + IntegrationProperties)]
     [InlineData(Ws + ".routeSelectonExpression", "\"$request.body.action\"",
-        F + Ws + ".routeSelectonExpression: unknown property 'routeSelectonExpression'; expected one of: name, basePath, routeSelectionExpression, stages, routes")]
-    [InlineData(Ws + ".Name", "\"Chat\"", F + Ws + ".Name: unknown property 'Name'; expected one of: name, basePath, routeSelectionExpression, stages, routes")]
+        F + Ws + ".routeSelectonExpression: unknown property 'routeSelectonExpression'; expected one of: name, basePath, routeSelectionExpression, stages, routes, authorizer")]
+    [InlineData(Ws + ".Name", "\"Chat\"", F + Ws + ".Name: unknown property 'Name'; expected one of: name, basePath, routeSelectionExpression, stages, routes, authorizer")]
     [InlineData("$.limts", "{}", F + "$.limts: unknown property 'limts'; expected one of: webSocketApis, restApis, usagePlans, defaultUsagePlan, limits")]
     [InlineData("$.limits.maxMessageByte", "1", F + "$.limits.maxMessageByte: unknown property 'maxMessageByte'; expected one of: maxMessageBytes, idleTimeoutSeconds, "
         + "maxConnectionLifetimeSeconds, keepAliveIntervalSeconds, outboundQueueMessages, outboundQueueBytes, inboundQueueMessages, messageAssemblySeconds, messageAssemblyBudgetBytes, maxMessageFragments, handshakeTimeoutSeconds, maxConnections, maxConnectionsPerIp, trustedProxies, binaryFrames, shutdownDrainSeconds")]
@@ -238,7 +238,7 @@ public sealed class DefinitionLoaderTests
         Assert.Null(result.Definition);
         Assert.Equal(
             [
-                "broken.json: $.webSocketApis[0].routeSelectonExpression: unknown property 'routeSelectonExpression'; expected one of: name, basePath, routeSelectionExpression, stages, routes",
+                "broken.json: $.webSocketApis[0].routeSelectonExpression: unknown property 'routeSelectonExpression'; expected one of: name, basePath, routeSelectionExpression, stages, routes, authorizer",
                 "broken.json: $.webSocketApis[0].routes.onMessage.integration.paylod: unknown property 'paylod'; expected one of: " + IntegrationProperties,
                 "broken.json: $.restApis[0].resources.receiver.methods.get.apiKeyRequired: expected true or false, got \"yes\"",
                 "broken.json: $.limits.maxMessageBytes: expected an integer, got \"128k\"",

@@ -18,7 +18,7 @@ public sealed class ProcessCollection
 }
 
 /// <summary>One row of <c>switchboard connections list</c>.</summary>
-public sealed record ConnectionRow(string Id, string Api, string Stage, DateTimeOffset ConnectedAt, string SourceIp, string Node);
+public sealed record ConnectionRow(string Id, string Api, string Stage, DateTimeOffset ConnectedAt, string SourceIp, string Node, string Principal);
 
 /// <summary>What the process tests share: arguments, registry reads through the CLI, polling, definition files.</summary>
 public static class ProcessTestKit
@@ -50,12 +50,12 @@ public static class ProcessTestKit
         Assert.True(result.ExitCode == 0, result.ToString());
         var lines = result.StdoutLines;
         Assert.True(lines.Length >= 1, result.ToString());
-        Assert.Equal(["ID", "API", "STAGE", "CONNECTED_AT", "SOURCE_IP", "NODE"], Columns(lines[0]));
+        Assert.Equal(["ID", "API", "STAGE", "CONNECTED_AT", "SOURCE_IP", "NODE", "PRINCIPAL"], Columns(lines[0]));
         return lines.Skip(1).Select(line =>
         {
             var cells = Columns(line);
-            Assert.True(cells.Length == 6, $"expected 6 columns in '{line}'");
-            return new ConnectionRow(cells[0], cells[1], cells[2], DateTimeOffset.Parse(cells[3], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), cells[4], cells[5]);
+            Assert.True(cells.Length == 7, $"expected 7 columns in '{line}'");
+            return new ConnectionRow(cells[0], cells[1], cells[2], DateTimeOffset.Parse(cells[3], CultureInfo.InvariantCulture, DateTimeStyles.RoundtripKind), cells[4], cells[5], cells[6]);
         }).ToList();
     }
 

@@ -45,7 +45,7 @@ internal sealed partial class BackendInvoker(
                 }
 
                 LogFailedCall(logger, target.Name, requestId);
-                return BackendAnswer.Failed;
+                return BackendAnswer.Failed with { Status = (int)response.StatusCode };
             }
 
             // Any answer at all means the backend is reachable again.
@@ -58,7 +58,9 @@ internal sealed partial class BackendInvoker(
             {
                 // A function that throws is the function's failure, not the backend's: logged for every call.
                 LogFunctionError(logger, target.Name, requestId);
-                return BackendAnswer.Failed;
+
+                // The error itself ({"errorMessage": ...}): an authorizer that throws "Unauthorized" means 401.
+                return new BackendAnswer(RouteOutcome.Failed, await ReadBoundedAsync(response.Content, token).ConfigureAwait(false)) { IsFunctionError = true };
             }
 
             var body = await ReadBoundedAsync(response.Content, token).ConfigureAwait(false);
@@ -156,9 +158,18 @@ internal sealed partial class BackendInvoker(
     private static partial void LogTooLarge(ILogger logger, string target, int limit, string requestId);
 }
 
-/// <summary>A backend's answer: how the call ended and, when it completed, the body.</summary>
+/// <summary>
+/// A backend's answer: how the call ended and, when it completed, the body; for a function error, the error's body;
+/// for an HTTP error answer, its status.
+/// </summary>
 internal readonly record struct BackendAnswer(RouteOutcome Outcome, byte[]? Body)
 {
+    /// <summary>The status of a backend's non-2xx answer; 0 otherwise.</summary>
+    public int Status { get; init; }
+
+    /// <summary>Whether a Lambda function threw (<c>X-Amz-Function-Error</c>); <see cref="Body"/> is then its error.</summary>
+    public bool IsFunctionError { get; init; }
+
     public static BackendAnswer Failed => new(RouteOutcome.Failed, null);
 
     public static BackendAnswer TimedOut => new(RouteOutcome.TimedOut, null);

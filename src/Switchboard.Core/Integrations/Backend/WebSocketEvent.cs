@@ -57,7 +57,7 @@ internal static class WebSocketEvent
     public static string RequestTime(DateTimeOffset time) =>
         time.UtcDateTime.ToString("dd/MMM/yyyy:HH:mm:ss +0000", CultureInfo.InvariantCulture);
 
-    private static void WriteConnectRequest(Utf8JsonWriter json, ConnectContext handshake)
+    internal static void WriteConnectRequest(Utf8JsonWriter json, ConnectContext handshake)
     {
         var headers = new List<KeyValuePair<string, string>>(handshake.Headers.Count + 3);
         foreach (var header in handshake.Headers)
@@ -136,7 +136,23 @@ internal static class WebSocketEvent
         json.WriteEndObject();
     }
 
-    private static void WriteRequestContext(Utf8JsonWriter json, RouteInvocation invocation, string apiId, string requestId, DateTimeOffset now)
+    /// <summary><c>authorizer</c>: the principal and the authorizer's context values (strings), as API Gateway passes them on.</summary>
+    internal static void WriteAuthorizer(Utf8JsonWriter json, Authorizers.ConnectionIdentity identity)
+    {
+        json.WriteStartObject("authorizer");
+        json.WriteString("principalId", identity.PrincipalId);
+        foreach (var (name, value) in identity.Context)
+        {
+            if (name != "principalId")
+            {
+                json.WriteString(name, value);
+            }
+        }
+
+        json.WriteEndObject();
+    }
+
+    internal static void WriteRequestContext(Utf8JsonWriter json, RouteInvocation invocation, string apiId, string requestId, DateTimeOffset now)
     {
         var connection = invocation.Connection;
         json.WriteStartObject("requestContext");
@@ -172,6 +188,12 @@ internal static class WebSocketEvent
 
         json.WriteString("sourceIp", connection.SourceIp);
         json.WriteEndObject();
+        if (connection.Identity is { } authorized)
+        {
+            // What the $connect authorizer said, on every event of the connection, as API Gateway passes it on.
+            WriteAuthorizer(json, authorized);
+        }
+
         json.WriteString("requestId", requestId);
         json.WriteString("domainName", connection.DomainName);
         json.WriteString("connectionId", connection.Id);

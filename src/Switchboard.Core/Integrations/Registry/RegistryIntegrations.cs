@@ -23,7 +23,8 @@ internal sealed class RegistrySaveIntegration(RegistryWrites registry, NodeIdent
             connection.SourceIp,
             connection.UserAgent,
             node.NodeId,
-            node.RunId)).ConfigureAwait(false);
+            node.RunId,
+            connection.Identity?.PrincipalId)).ConfigureAwait(false);
         if (!saved)
         {
             return RouteResult.Unavailable;
