@@ -166,16 +166,16 @@ GEN_BIN="$WORK/bin/bench/switchboard-bench"
 NAIVE_BIN="$WORK/bin/aspnet-naive/aspnet-naive"
 SIGNALR_BIN="$WORK/bin/signalr/signalr-peer"
 
-# Switchboard runs the built-in seed definition plus a usage plan high enough never to throttle the rest
-# scenario (the seed's plan allows 100 requests/s); the benchmark key is on that plan.
+# Switchboard runs the built-in seed definition plus a usage plan without throttle or quota for the rest scenario
+# (the seed's plan allows 100 requests/s); the benchmark key is on that plan.
 SB_CONFIG="$WORK/switchboard.json"
 "$SB_BIN" init --output "$SB_CONFIG" > /dev/null
 node -e '
 const fs = require("fs");
 const file = process.argv[1];
 const d = JSON.parse(fs.readFileSync(file, "utf8"));
-d.usagePlans.push({ name: "BenchUsagePlan", throttle: { rateLimit: 10000000, burstLimit: 10000000 },
-  quota: { limit: 2000000000, offset: 0, period: "DAY" } });
+// No throttle and no quota: the rest scenario measures the gateway, not a usage counter written per request.
+d.usagePlans.push({ name: "BenchUsagePlan" });
 fs.writeFileSync(file, JSON.stringify(d, null, 2));
 ' "$SB_CONFIG"
 

@@ -6,7 +6,8 @@ namespace Switchboard.Authorizers;
 /// <c>apiKey</c>: the handshake must carry a valid API key (made with <c>switchboard keys create</c>) in a header
 /// (default <c>x-api-key</c>, as API Gateway's <c>apiKeyRequired</c>) or, for browsers, which cannot set headers on a
 /// WebSocket handshake, in a named query parameter. Missing or unknown: 403 Forbidden, as API Gateway answers. The
-/// key's name is the connection's principal. Keys are read from the store on every handshake: a revoked key fails at once.
+/// key's name is the connection's principal, and its usage plan throttles and counts the connection's messages
+/// (<c>Routing/MessageRouter</c>). Keys are read from the store on every handshake: a revoked key fails at once.
 /// </summary>
 internal sealed class ApiKeyAuthorizer(IApiKeyStore keys, string header, string? queryParameter) : IConnectAuthorizer
 {
@@ -27,6 +28,6 @@ internal sealed class ApiKeyAuthorizer(IApiKeyStore keys, string header, string?
         var key = await keys.FindByValueAsync(value, cancellationToken).ConfigureAwait(false);
         return key is null
             ? AuthorizerDecision.Forbidden
-            : AuthorizerDecision.Allow(new ConnectionIdentity(key.Name, []) { ApiKeyName = key.Name });
+            : AuthorizerDecision.Allow(new ConnectionIdentity(key.Name, []) { ApiKey = key });
     }
 }

@@ -7,6 +7,9 @@ namespace Switchboard.Authorizers;
 /// </summary>
 public sealed record ConnectionIdentity(string PrincipalId, IReadOnlyList<KeyValuePair<string, string>> Context)
 {
-    /// <summary>The name of the API key an <c>apiKey</c> authorizer admitted the client with; null for other types.</summary>
-    public string? ApiKeyName { get; init; }
+    /// <summary>
+    /// The API key an <c>apiKey</c> authorizer admitted the client with (null for other types): its usage plan throttles
+    /// and counts the connection's messages. Read once, at connect time, as authorization is.
+    /// </summary>
+    public Auth.ApiKeyRecord? ApiKey { get; init; }
 }

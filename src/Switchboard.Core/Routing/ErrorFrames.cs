@@ -13,6 +13,8 @@ internal static class ErrorFrames
     public const string BadRequestBody = "Bad request body";
     public const string InternalServerError = "Internal server error";
     public const string EndpointTimedOut = "Endpoint request timed out";
+    public const string TooManyRequests = "Too Many Requests";
+    public const string LimitExceeded = "Limit Exceeded";
 
     public static string Text(string message, string connectionId, string requestId) =>
         $"{{\"message\": \"{message}\", \"connectionId\":\"{connectionId}\", \"requestId\":\"{requestId}\"}}";

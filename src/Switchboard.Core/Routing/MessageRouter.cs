@@ -11,7 +11,11 @@ namespace Switchboard.Routing;
 /// <see cref="InboundQueue"/> for backends, so that one connection's messages reach integrations in order. Outcomes
 /// become what API Gateway sends the sender: error frames, or the body on a two-way route.
 /// </summary>
-internal sealed partial class MessageRouter(GatewayRuntimeHolder runtime, GatewayLifecycle lifecycle, ILogger<MessageRouter> logger) : IMessageHandler
+internal sealed partial class MessageRouter(
+    GatewayRuntimeHolder runtime,
+    GatewayLifecycle lifecycle,
+    RateLimiting.UsagePlanGate usagePlans,
+    ILogger<MessageRouter> logger) : IMessageHandler
 {
     public async ValueTask OnMessageAsync(WebSocketConnection connection, ReadOnlyMemory<byte> message, bool isText)
     {
@@ -20,6 +24,11 @@ internal sealed partial class MessageRouter(GatewayRuntimeHolder runtime, Gatewa
         {
             // No matching route and no $default: API Gateway's Forbidden frame; the socket stays open.
             connection.TryEnqueue(ErrorFrames.Frame(ErrorFrames.Forbidden, connection.Id, ConnectionIds.New()));
+            return;
+        }
+
+        if (connection.Identity?.ApiKey is { } key && !await WithinPlanAsync(connection, key, current, route).ConfigureAwait(false))
+        {
             return;
         }
 
@@ -43,6 +52,43 @@ internal sealed partial class MessageRouter(GatewayRuntimeHolder runtime, Gatewa
 
         // Waits while the queue is full: the receive loop stops reading and TCP pushes back on the client.
         await inbound.EnqueueAsync(route, message, isText, CancellationToken.None).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// A connection an <c>apiKey</c> authorizer admitted spends its key's plan with every message (the throttle, then the
+    /// quota, as a REST call does; the route key stands for the resource). A refused message is not routed; the sender
+    /// gets an error frame in API Gateway's envelope with the REST answer's words: Too Many Requests, Limit Exceeded,
+    /// or Forbidden for a key on a plan the definition does not have.
+    /// </summary>
+    private async ValueTask<bool> WithinPlanAsync(WebSocketConnection connection, Auth.ApiKeyRecord key, GatewayRuntime current, RouteRuntime route)
+    {
+        RateLimiting.UsageVerdict verdict;
+        try
+        {
+            verdict = await usagePlans.CheckKeyAsync(current.UsagePlans, key, null, connection.Api, connection.Stage, route.Key, "MESSAGE", CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The quota's store failed: the message is not let through uncounted.
+            var requestId = ConnectionIds.New();
+            LogIntegrationFailed(logger, ex, connection.Api, route.Key, connection.Id, requestId);
+            connection.TryEnqueue(ErrorFrames.Frame(ErrorFrames.InternalServerError, connection.Id, requestId));
+            return false;
+        }
+
+        var refusal = verdict switch
+        {
+            RateLimiting.UsageVerdict.Allowed => null,
+            RateLimiting.UsageVerdict.Throttled => ErrorFrames.TooManyRequests,
+            RateLimiting.UsageVerdict.QuotaExceeded => ErrorFrames.LimitExceeded,
+            _ => ErrorFrames.Forbidden,
+        };
+        if (refusal is not null)
+        {
+            connection.TryEnqueue(ErrorFrames.Frame(refusal, connection.Id, ConnectionIds.New()));
+        }
+
+        return refusal is null;
     }
 
     /// <summary>Runs one message through its route's integration and answers the sender as API Gateway would. Never throws.</summary>

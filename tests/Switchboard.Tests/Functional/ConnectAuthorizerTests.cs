@@ -189,3 +189,66 @@ public sealed class ConnectAuthorizerTests
             {"principalId":"{{principal}}","policyDocument":{"Version":"2012-10-17","Statement":[{"Action":"execute-api:Invoke","Effect":"{{effect}}","Resource":"{{resource}}"}]},"context":{{contextJson}}}
             """);
 }
+
+/// <summary>A connection an <c>apiKey</c> authorizer admitted spends its key's usage plan with every message.</summary>
+public sealed class ApiKeyMessagePlanTests
+{
+    [Fact]
+    public async Task TheKeysThrottle_RefusesTheSixthImmediateMessage_WithTooManyRequests_AndRefills()
+    {
+        var definition = TestDefinitions.WithWebSocketApi(api => api with { Authorizer = new AuthorizerDefinition { Type = "apiKey" } }) with
+        {
+            UsagePlans = [new UsagePlanDefinition { Name = "five", Throttle = new ThrottleDefinition { RateLimit = 5, BurstLimit = 5 } }],
+            DefaultUsagePlan = "five",
+        };
+        await using var server = await GatewayServer.StartAsync(definition, time: new TestClock());
+        var key = await server.CreateKeyAsync("chatty", "five");
+        await using var sender = await Connect(server, key);
+        await using var receiver = await Connect(server, key);
+
+        for (var i = 1; i <= 5; i++)
+        {
+            await sender.SendTextAsync(SeedMessages.OnMessage($"m{i}"));
+            Assert.Equal($"m{i}", await receiver.ReceiveTextAsync());
+        }
+
+        await sender.SendTextAsync(SeedMessages.OnMessage("m6"));
+        var refused = await sender.ReceiveTextAsync();
+        Assert.StartsWith("{\"message\": \"Too Many Requests\", \"connectionId\":", refused, StringComparison.Ordinal);
+
+        server.Clock!.Advance(TimeSpan.FromSeconds(1));
+        await sender.SendTextAsync(SeedMessages.OnMessage("m7"));
+        Assert.Equal("m7", await receiver.ReceiveTextAsync());
+    }
+
+    [Fact]
+    public async Task TheKeysQuota_RefusesMessagesPastIt_WithLimitExceeded()
+    {
+        var definition = TestDefinitions.WithWebSocketApi(api => api with { Authorizer = new AuthorizerDefinition { Type = "apiKey" } }) with
+        {
+            UsagePlans = [new UsagePlanDefinition { Name = "two", Quota = new QuotaDefinition { Limit = 2, Period = "DAY" } }],
+            DefaultUsagePlan = "two",
+        };
+        await using var server = await GatewayServer.StartAsync(definition, sqlite: true);
+        var key = await server.CreateKeyAsync("counted", "two");
+        await using var sender = await Connect(server, key);
+        await using var receiver = await Connect(server, await server.CreateKeyAsync("listener", "two"));
+
+        await sender.SendTextAsync(SeedMessages.OnMessage("one"));
+        Assert.Equal("one", await receiver.ReceiveTextAsync());
+        await sender.SendTextAsync(SeedMessages.OnMessage("two"));
+        Assert.Equal("two", await receiver.ReceiveTextAsync());
+        await sender.SendTextAsync(SeedMessages.OnMessage("three"));
+
+        Assert.StartsWith("{\"message\": \"Limit Exceeded\", \"connectionId\":", await sender.ReceiveTextAsync(), StringComparison.Ordinal);
+    }
+
+    private static async Task<TestWebSocket> Connect(GatewayServer server, string key)
+    {
+        var socket = new ClientWebSocket();
+        socket.Options.KeepAliveInterval = TimeSpan.Zero;
+        socket.Options.SetRequestHeader("x-api-key", key);
+        await socket.ConnectAsync(server.WebSocketUri(), CancellationToken.None).WaitAsync(TestWebSocket.DefaultTimeout);
+        return new TestWebSocket(socket);
+    }
+}
