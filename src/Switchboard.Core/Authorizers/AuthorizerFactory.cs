@@ -14,6 +14,9 @@ internal static class AuthorizerFactory
 
     private const int MaxConcurrentCalls = 256;
 
+    // An http authorizer may refuse by status: an answer, not a failing backend to warn about.
+    private static readonly IReadOnlySet<int> RefusalStatuses = new HashSet<int> { 401, 403 };
+
     public static IConnectAuthorizer Build(AuthorizerDefinition definition, string apiName, IntegrationServices services, IApiKeyStore keys) => definition.Type switch
     {
         "apiKey" => new ApiKeyAuthorizer(keys, definition.Header ?? "x-api-key", definition.QueryParameter),
@@ -47,7 +50,8 @@ internal static class AuthorizerFactory
             services.Backend.Http,
             TimeSpan.FromMilliseconds(definition.TimeoutMilliseconds ?? DefaultTimeoutMilliseconds),
             MaxConcurrentCalls,
-            services.Loggers.CreateLogger<BackendInvoker>());
+            services.Loggers.CreateLogger<BackendInvoker>(),
+            RefusalStatuses);
         var sources = (definition.IdentitySource ?? IdentitySources.Default)
             .Select(static s => IdentitySources.TryParse(s, out var parsed) ? parsed : throw new InvalidOperationException($"invalid identity source '{s}'"))
             .ToList();

@@ -106,10 +106,11 @@ public sealed class ConnectAuthorizerTests
             "Bearer forbidden" => BackendReply.Raw(403, "no"),
             _ => BackendReply.Raw(401, "who?"),
         }));
+        var logs = new CapturedLogs();
         await using var server = await GatewayServer.StartAsync(Definition(backend, new AuthorizerDefinition
         {
             Type = "http", Uri = backend.Url("/authorize"), ResultTtlSeconds = 300,
-        }));
+        }), logs: logs);
 
         await using (var first = await ConnectAsync(server, Token))
         await using (var second = await ConnectAsync(server, Token))
@@ -120,6 +121,9 @@ public sealed class ConnectAuthorizerTests
 
         Assert.Equal(403, await BackendTestKit.RefusedStatusAsync(server, configure: o => o.SetRequestHeader("Authorization", "Bearer forbidden")));
         Assert.Equal(401, await BackendTestKit.RefusedStatusAsync(server, configure: o => o.SetRequestHeader("Authorization", "Bearer nobody")));
+
+        // Refusing is the authorizer's answer, not a backend failing: no "answered 403" warning (event 600).
+        Assert.Equal(0, logs.Count("BackendInvoker", 600));
     }
 
     [Fact]

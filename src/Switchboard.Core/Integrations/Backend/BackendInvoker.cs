@@ -12,7 +12,8 @@ internal sealed partial class BackendInvoker(
     HttpClient http,
     TimeSpan timeout,
     int maxConcurrency,
-    ILogger logger)
+    ILogger logger,
+    IReadOnlySet<int>? answerStatuses = null)
 {
     /// <summary>Lambda's synchronous response limit; a bigger answer is an integration error, not a memory spike.</summary>
     public const int MaxResponseBytes = 6 * 1024 * 1024;
@@ -37,6 +38,17 @@ internal sealed partial class BackendInvoker(
             entered = true;
             using var request = target.CreateRequest(payload);
             using var response = await http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, token).ConfigureAwait(false);
+            if (!response.IsSuccessStatusCode && answerStatuses is not null && answerStatuses.Contains((int)response.StatusCode))
+            {
+                // A status that is an answer for this caller (an authorizer's 401 or 403), not a backend failing.
+                if (Interlocked.Exchange(ref _failing, 0) == 1)
+                {
+                    LogRecovered(logger, target.Name);
+                }
+
+                return BackendAnswer.Failed with { Status = (int)response.StatusCode };
+            }
+
             if (!response.IsSuccessStatusCode)
             {
                 if (StartsFailing())
