@@ -14,15 +14,8 @@ internal static class ConnectionsCommands
         var api = new Option<string?>("--api") { Description = "Only this WebSocket API" };
         var store = new StoreOptions();
         var list = new Command("list", "List registered connections: id, API, stage, connectedAt, source IP, node") { stage, api };
-        store.AddTo(list);
-        list.SetAction(async (parsed, cancellationToken) =>
+        store.SetPersistentAction(list, error, async (parsed, choice, cancellationToken) =>
         {
-            var choice = store.Read(parsed);
-            if (StoreFactory.Problem(choice, needsPersistence: true) is { } problem)
-            {
-                return SwitchboardCli.Misuse(error, problem);
-            }
-
             await using var stores = new StoreFactory();
             await using var registry = stores.OpenRegistry(choice);
             var rows = await registry.ListAsync(new ConnectionQuery(parsed.GetValue(api), parsed.GetValue(stage)), cancellationToken).ConfigureAwait(false);

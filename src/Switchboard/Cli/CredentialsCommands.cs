@@ -35,15 +35,8 @@ internal static class CredentialsCommands
         var policy = new Option<string?>("--policy") { Description = "An IAM policy document instead of --allow: a file path, or the JSON itself" };
         var store = new StoreOptions();
         var command = new Command("create", "Create an access key; prints AWS_ACCESS_KEY_ID=... and AWS_SECRET_ACCESS_KEY=... on standard output") { name, allow, policy };
-        store.AddTo(command);
-        command.SetAction(async (parsed, cancellationToken) =>
+        store.SetPersistentAction(command, error, async (parsed, choice, cancellationToken) =>
         {
-            var choice = store.Read(parsed);
-            if (StoreFactory.Problem(choice, needsPersistence: true) is { } problem)
-            {
-                return SwitchboardCli.Misuse(error, problem);
-            }
-
             var credentialName = parsed.GetValue(name)!;
             if (credentialName.Length is 0 or > 64 || !credentialName.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or '@'))
             {
@@ -87,15 +80,8 @@ internal static class CredentialsCommands
     {
         var store = new StoreOptions();
         var command = new Command("list", "List credentials: names, access key ids, creation times and policies (never the secrets)");
-        store.AddTo(command);
-        command.SetAction(async (parsed, cancellationToken) =>
+        store.SetPersistentAction(command, error, async (parsed, choice, cancellationToken) =>
         {
-            var choice = store.Read(parsed);
-            if (StoreFactory.Problem(choice, needsPersistence: true) is { } problem)
-            {
-                return SwitchboardCli.Misuse(error, problem);
-            }
-
             await using var stores = new StoreFactory();
             var all = await stores.OpenCredentials(choice).ListAsync(cancellationToken).ConfigureAwait(false);
             var rows = all.Select(c => new[]
@@ -116,15 +102,8 @@ internal static class CredentialsCommands
         var which = new Argument<string>("NAME_OR_ACCESS_KEY_ID") { Description = "Name or access key id of the credential to revoke" };
         var store = new StoreOptions();
         var command = new Command("revoke", "Revoke a credential: its signatures fail at once, also on a running server") { which };
-        store.AddTo(command);
-        command.SetAction(async (parsed, cancellationToken) =>
+        store.SetPersistentAction(command, error, async (parsed, choice, cancellationToken) =>
         {
-            var choice = store.Read(parsed);
-            if (StoreFactory.Problem(choice, needsPersistence: true) is { } problem)
-            {
-                return SwitchboardCli.Misuse(error, problem);
-            }
-
             var value = parsed.GetValue(which)!;
             await using var stores = new StoreFactory();
             if (!await stores.OpenCredentials(choice).RevokeAsync(value, cancellationToken).ConfigureAwait(false))

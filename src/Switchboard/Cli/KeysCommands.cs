@@ -35,15 +35,8 @@ internal static class KeysCommands
         };
         var store = new StoreOptions();
         var command = new Command("create", "Create an API key and print it (alone) on standard output") { name, value, plan, config };
-        store.AddTo(command);
-        command.SetAction(async (parsed, cancellationToken) =>
+        store.SetPersistentAction(command, error, async (parsed, choice, cancellationToken) =>
         {
-            var choice = store.Read(parsed);
-            if (StoreFactory.Problem(choice, needsPersistence: true) is { } problem)
-            {
-                return SwitchboardCli.Misuse(error, problem);
-            }
-
             var keyName = parsed.GetValue(name)!;
             if (string.IsNullOrWhiteSpace(keyName) || keyName.Length > 1024)
             {
@@ -89,15 +82,8 @@ internal static class KeysCommands
     {
         var store = new StoreOptions();
         var command = new Command("list", "List API keys: names, plans and creation times (never the values)");
-        store.AddTo(command);
-        command.SetAction(async (parsed, cancellationToken) =>
+        store.SetPersistentAction(command, error, async (parsed, choice, cancellationToken) =>
         {
-            var choice = store.Read(parsed);
-            if (StoreFactory.Problem(choice, needsPersistence: true) is { } problem)
-            {
-                return SwitchboardCli.Misuse(error, problem);
-            }
-
             await using var stores = new StoreFactory();
             var all = await stores.OpenKeys(choice).ListAsync(cancellationToken).ConfigureAwait(false);
             var rows = all.Select(k => new[] { k.Name, k.Plan ?? "-", k.CreatedAt.UtcDateTime.ToString("yyyy-MM-dd'T'HH:mm:ss'Z'", CultureInfo.InvariantCulture) });
@@ -112,15 +98,8 @@ internal static class KeysCommands
         var name = new Argument<string>("NAME") { Description = "Name of the key to revoke" };
         var store = new StoreOptions();
         var command = new Command("revoke", "Revoke an API key: it fails at once, also on a running server") { name };
-        store.AddTo(command);
-        command.SetAction(async (parsed, cancellationToken) =>
+        store.SetPersistentAction(command, error, async (parsed, choice, cancellationToken) =>
         {
-            var choice = store.Read(parsed);
-            if (StoreFactory.Problem(choice, needsPersistence: true) is { } problem)
-            {
-                return SwitchboardCli.Misuse(error, problem);
-            }
-
             var keyName = parsed.GetValue(name)!;
             await using var stores = new StoreFactory();
             if (!await stores.OpenKeys(choice).RevokeAsync(keyName, cancellationToken).ConfigureAwait(false))

@@ -22,15 +22,8 @@ internal static class KeysUsageCommand
         };
         var store = new StoreOptions();
         var command = new Command("usage", "Show a key's usage plan, and its quota used and left in the current period") { name, config };
-        store.AddTo(command);
-        command.SetAction(async (parsed, cancellationToken) =>
+        store.SetPersistentAction(command, error, async (parsed, choice, cancellationToken) =>
         {
-            var choice = store.Read(parsed);
-            if (StoreFactory.Problem(choice, needsPersistence: true) is { } problem)
-            {
-                return SwitchboardCli.Misuse(error, problem);
-            }
-
             var definition = ServeCommand.LoadDefinition(parsed.GetValue(config), error);
             if (definition is null)
             {

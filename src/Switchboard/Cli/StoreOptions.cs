@@ -2,7 +2,7 @@ using System.CommandLine;
 
 namespace Switchboard.Cli;
 
-/// <summary>The options that pick the store, shared by <c>serve</c>, <c>keys</c> and <c>connections</c>; each falls back to its environment variable.</summary>
+/// <summary>The options that pick the store, shared by <c>serve</c>, <c>keys</c>, <c>credentials</c> and <c>connections</c>; each falls back to its environment variable.</summary>
 internal sealed class StoreOptions
 {
     public Option<string> DataDir { get; } = new("--data-dir")
@@ -28,6 +28,23 @@ internal sealed class StoreOptions
         command.Options.Add(DataDir);
         command.Options.Add(Store);
         command.Options.Add(Redis);
+    }
+
+    /// <summary>
+    /// Adds these options to a command that acts on a persistent store and runs <paramref name="action"/> with the
+    /// store chosen; a choice the command cannot use (the memory store, a malformed credentials key) is refused with
+    /// exit status 2 before the action runs.
+    /// </summary>
+    public void SetPersistentAction(Command command, TextWriter error, Func<ParseResult, StoreChoice, CancellationToken, Task<int>> action)
+    {
+        AddTo(command);
+        command.SetAction(async (parsed, cancellationToken) =>
+        {
+            var choice = Read(parsed);
+            return Stores.StoreFactory.Problem(choice, needsPersistence: true) is { } problem
+                ? SwitchboardCli.Misuse(error, problem)
+                : await action(parsed, choice, cancellationToken).ConfigureAwait(false);
+        });
     }
 
     public StoreChoice Read(ParseResult parsed) =>
