@@ -272,11 +272,11 @@ public sealed class CredentialsCliTests
         await File.WriteAllTextAsync(data, "hello");
 
         // fileb:// sends the file's bytes as they are, in AWS CLI v1 and v2 alike (a plain --data string is base64 to v2).
-        var post = await RunAwsAsync(aws, dir.Path, credential, "post-to-connection", server.Port, "--connection-id", id, "--data", $"fileb://{data}");
+        var post = await RunAwsAsync(aws, dir.Path, credential, "post-to-connection", server.Port, $"--connection-id={id}", "--data", $"fileb://{data}");
         Assert.True(post.ExitCode == 0, post.ToString());
         Assert.Equal("hello", await client.ReceiveTextAsync());
 
-        var get = await RunAwsAsync(aws, dir.Path, credential, "get-connection", server.Port, "--connection-id", id);
+        var get = await RunAwsAsync(aws, dir.Path, credential, "get-connection", server.Port, $"--connection-id={id}");
         Assert.True(get.ExitCode == 0, get.ToString());
         using (var json = JsonDocument.Parse(get.Stdout))
         {
@@ -284,11 +284,11 @@ public sealed class CredentialsCliTests
             Assert.True(json.RootElement.TryGetProperty("ConnectedAt", out _), get.Stdout);
         }
 
-        var delete = await RunAwsAsync(aws, dir.Path, credential, "delete-connection", server.Port, "--connection-id", id);
+        var delete = await RunAwsAsync(aws, dir.Path, credential, "delete-connection", server.Port, $"--connection-id={id}");
         Assert.True(delete.ExitCode == 0, delete.ToString());
         Assert.Equal(1000, await ReceiveCloseAndAnswerAsync(client, TimeSpan.FromSeconds(10)));
 
-        var gone = await RunAwsAsync(aws, dir.Path, credential, "post-to-connection", server.Port, "--connection-id", id, "--data", $"fileb://{data}");
+        var gone = await RunAwsAsync(aws, dir.Path, credential, "post-to-connection", server.Port, $"--connection-id={id}", "--data", $"fileb://{data}");
         Assert.True(gone.ExitCode != 0, gone.ToString());
         Assert.Contains("GoneException", gone.Stderr, StringComparison.Ordinal);
     }
@@ -305,17 +305,17 @@ public sealed class CredentialsCliTests
         var data = Path.Combine(dir.Path, "data.txt");
         await File.WriteAllTextAsync(data, "posted by a post-only key");
 
-        var post = await RunAwsAsync(aws, dir.Path, credential, "post-to-connection", server.Port, "--connection-id", id, "--data", $"fileb://{data}");
+        var post = await RunAwsAsync(aws, dir.Path, credential, "post-to-connection", server.Port, $"--connection-id={id}", "--data", $"fileb://{data}");
         Assert.True(post.ExitCode == 0, post.ToString());
         Assert.Equal("posted by a post-only key", await client.ReceiveTextAsync());
 
-        var delete = await RunAwsAsync(aws, dir.Path, credential, "delete-connection", server.Port, "--connection-id", id);
+        var delete = await RunAwsAsync(aws, dir.Path, credential, "delete-connection", server.Port, $"--connection-id={id}");
         Assert.True(delete.ExitCode != 0, delete.ToString());
         Assert.Contains("AccessDeniedException", delete.Stderr, StringComparison.Ordinal);
         Assert.Contains("user/aws-cli-poster is not authorized to perform: execute-api:ManageConnections", delete.Stderr, StringComparison.Ordinal);
         await client.AssertNothingReceivedAsync(TimeSpan.FromMilliseconds(300));
 
-        var wrongSecret = await RunAwsAsync(aws, dir.Path, credential with { SecretAccessKey = "x" + credential.SecretAccessKey[1..] }, "post-to-connection", server.Port, "--connection-id", id, "--data", $"fileb://{data}");
+        var wrongSecret = await RunAwsAsync(aws, dir.Path, credential with { SecretAccessKey = "x" + credential.SecretAccessKey[1..] }, "post-to-connection", server.Port, $"--connection-id={id}", "--data", $"fileb://{data}");
         Assert.True(wrongSecret.ExitCode != 0, wrongSecret.ToString());
         Assert.Contains("InvalidSignatureException", wrongSecret.Stderr, StringComparison.Ordinal);
     }

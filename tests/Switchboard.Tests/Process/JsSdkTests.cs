@@ -292,7 +292,7 @@ public sealed class JsSdkTests
             UseShellExecute = false,
             WorkingDirectory = Folder,
         };
-        string[] args = ["manage.mjs", operation, "--endpoint", $"{server.BaseAddress}{stage}", "--connection-id", connectionId, "--region", "us-east-1", .. more];
+        string[] args = ["manage.mjs", operation, "--endpoint", $"{server.BaseAddress}{stage}", $"--connection-id={connectionId}", "--region", "us-east-1", .. more];
         foreach (var arg in args)
         {
             info.ArgumentList.Add(arg);
