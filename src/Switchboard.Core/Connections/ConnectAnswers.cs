@@ -19,7 +19,7 @@ internal static class ConnectAnswers
     public const string StoreRefusing = "the gateway's store does not accept writes at the moment (see /readyz); retry shortly";
 
     /// <summary>Why a handshake is refused when <c>registry.save</c> could not write the connection's row.</summary>
-    public const string RegistryWriteFailed = "the connection could not be registered: the gateway's store did not take the write in time; retry shortly";
+    public const string RegistryWriteFailed = "the connection could not be registered: the gateway's store (in a cluster, Redis) did not take the write in time; retry shortly";
 
     /// <summary>
     /// The refusal's status and JSON body: 502 for a failure and 504 for a timeout, as API Gateway answers, and 503 when

@@ -61,6 +61,24 @@ public sealed partial class WebSocketConnection
         LastActiveFlushedTimestamp = _connectedTimestamp;
     }
 
+    /// <summary>
+    /// A connection that a dead node held, rebuilt from what the cluster kept of it, only so that its
+    /// <c>$disconnect</c> event can be built (Delivery/OrphanDisconnects.cs). It never had a socket here.
+    /// </summary>
+    internal static WebSocketConnection Orphan(
+        Delivery.ConnectionSnapshot snapshot,
+        ConnectionSettings settings,
+        GatewayMetrics metrics,
+        TimeProvider time,
+        MessageAssemblyBudget assemblyBudget) =>
+        new(snapshot.ConnectionId, snapshot.Api, snapshot.Stage, snapshot.SourceIp, snapshot.UserAgent, settings, metrics, time, assemblyBudget)
+        {
+            ConnectedAt = snapshot.ConnectedAt,
+            DomainName = snapshot.DomainName,
+            Identity = snapshot.Identity,
+            _state = StateClosed,
+        };
+
     public string Id { get; }
 
     public string Api { get; }
@@ -71,7 +89,7 @@ public sealed partial class WebSocketConnection
 
     public string? UserAgent { get; }
 
-    public DateTimeOffset ConnectedAt { get; }
+    public DateTimeOffset ConnectedAt { get; private init; }
 
     /// <summary>The largest message this connection may send or be sent (<c>limits.maxMessageBytes</c>).</summary>
     internal int MaxMessageBytes => _settings.MaxMessageBytes;

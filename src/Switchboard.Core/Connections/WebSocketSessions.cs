@@ -15,6 +15,7 @@ namespace Switchboard.Connections;
 /// </summary>
 internal sealed partial class WebSocketSessions(
     ConnectionTable connections,
+    Delivery.IMessageDelivery delivery,
     MessageRouter router,
     GatewayMetrics metrics,
     GatewayLifecycle lifecycle,
@@ -45,6 +46,29 @@ internal sealed partial class WebSocketSessions(
     /// row and never existed.
     /// </summary>
     public async Task<RouteResult> ConnectAsync(WebSocketApiRuntime api, WebSocketConnection connection, ConnectContext handshake)
+    {
+        var result = await AuthorizeAndConnectAsync(api, connection, handshake).ConfigureAwait(false);
+        if (!result.IsSuccessStatus)
+        {
+            return result;
+        }
+
+        try
+        {
+            // In a cluster, every node must be able to reach the connection from its first message on.
+            await delivery.OnConnectedAsync(connection).ConfigureAwait(false);
+            return result;
+        }
+        catch (Exception ex)
+        {
+            LogAnnounceFailed(logger, ex, api.Name, connection.Stage, connection.Id);
+            await DisconnectAsync(api, connection, runIntegration: false).ConfigureAwait(false);
+            connections.Untrack(connection);
+            return RouteResult.Unavailable;
+        }
+    }
+
+    private async Task<RouteResult> AuthorizeAndConnectAsync(WebSocketApiRuntime api, WebSocketConnection connection, ConnectContext handshake)
     {
         // Tracked from here, so a shutdown that begins while $connect runs waits for this connection (and its
         // registry row) instead of closing the store under it.
@@ -146,6 +170,7 @@ internal sealed partial class WebSocketSessions(
         finally
         {
             connections.Remove(connection);
+            await delivery.OnDisconnectedAsync(connection).ConfigureAwait(false);
             metrics.Disconnected();
             await DisconnectAsync(api, connection, runIntegration: true).ConfigureAwait(false);
             connections.Untrack(connection);
@@ -219,6 +244,9 @@ internal sealed partial class WebSocketSessions(
 
     [LoggerMessage(EventId = 3, Level = LogLevel.Error, Message = "$connect integration of {Api}/{Stage} failed for connection {ConnectionId}; handshake refused")]
     private static partial void LogConnectFailed(ILogger logger, Exception exception, string api, string stage, string connectionId);
+
+    [LoggerMessage(EventId = 11, Level = LogLevel.Warning, Message = "Connection {ConnectionId} of {Api}/{Stage} could not be announced to the cluster; handshake refused with 503")]
+    private static partial void LogAnnounceFailed(ILogger logger, Exception exception, string api, string stage, string connectionId);
 
     [LoggerMessage(EventId = 4, Level = LogLevel.Warning, Message = "$disconnect of {Api} failed for connection {ConnectionId}")]
     private static partial void LogDisconnectFailed(ILogger logger, Exception exception, string api, string connectionId);

@@ -1,54 +1,75 @@
 using System.Collections.Concurrent;
 using Switchboard.Connections;
+using Switchboard.Groups;
 using Switchboard.Operations;
 
 namespace Switchboard.Delivery;
 
-/// <summary>Delivery to this node's own sockets, straight from the <see cref="ConnectionTable"/>.</summary>
-public sealed class LocalMessageDelivery(ConnectionTable connections, GatewayMetrics metrics) : IMessageDelivery
+/// <summary>
+/// Delivery to this node's own sockets, straight from the <see cref="ConnectionTable"/>: the whole of delivery on one
+/// node, and the part of every node's work in a cluster that touches sockets (the Redis backplane calls it for the
+/// connections it holds). Every answer is final: there is no other node to wait for.
+/// </summary>
+public sealed class LocalMessageDelivery(ConnectionTable connections, LocalGroups groups, GatewayMetrics metrics) : IMessageDelivery
 {
-    public ValueTask<SendOutcome> SendAsync(string api, string stage, string connectionId, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken = default)
+    public ValueTask OnConnectedAsync(WebSocketConnection connection, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    public ValueTask OnDisconnectedAsync(WebSocketConnection connection, CancellationToken cancellationToken = default) => ValueTask.CompletedTask;
+
+    /// <summary>The open connection of this node with that id, API and stage, or null.</summary>
+    public WebSocketConnection? Find(string api, string stage, string connectionId)
     {
-        var connection = Find(api, stage, connectionId);
-        if (connection is null)
+        var connection = connections.Find(connectionId);
+        return connection is not null && connection.IsOpen && connection.Api == api && connection.Stage == stage ? connection : null;
+    }
+
+    public ValueTask<DeliveryStatus> SendToConnectionAsync(string api, string stage, string connectionId, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Send(api, stage, connectionId, frame));
+
+    public DeliveryStatus Send(string api, string stage, string connectionId, ReadOnlyMemory<byte> frame)
+    {
+        if (Find(api, stage, connectionId) is not { } connection)
         {
-            return ValueTask.FromResult(SendOutcome.Gone);
+            return DeliveryStatus.Gone;
         }
 
-        return ValueTask.FromResult(connection.Enqueue(frame) switch
+        return connection.Enqueue(frame) switch
         {
-            EnqueueResult.Queued => SendOutcome.Queued,
-            EnqueueResult.Overflow => SendOutcome.QueueFull,
-            _ => SendOutcome.Gone,
-        });
+            EnqueueResult.Queued => DeliveryStatus.Done,
+            EnqueueResult.Overflow => DeliveryStatus.QueueFull,
+            _ => DeliveryStatus.Gone,
+        };
     }
 
-    public ValueTask<int> BroadcastAsync(string api, string stage, ReadOnlyMemory<byte> frame, string? exceptConnectionId, CancellationToken cancellationToken = default)
+    public ValueTask<FanOutResult> SendToAllAsync(string api, string stage, ReadOnlyMemory<byte> frame, string? exceptConnectionId, FanOutMode mode, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(new FanOutResult(HandOutToStage(api, stage, frame, exceptConnectionId), Complete: true));
+
+    public ValueTask<FanOutResult> SendToGroupAsync(string api, string stage, string group, ReadOnlyMemory<byte> frame, string? exceptConnectionId, FanOutMode mode, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(new FanOutResult(HandOutToGroup(api, stage, group, frame, exceptConnectionId), Complete: true));
+
+    /// <summary>Hands <paramref name="frame"/> to this node's connections of the stage; returns how many took it.</summary>
+    public int HandOutToStage(string api, string stage, ReadOnlyMemory<byte> frame, string? exceptConnectionId)
     {
         metrics.Broadcast();
-        return ValueTask.FromResult(HandOut(connections.StageMap(api, stage), frame, exceptConnectionId));
+        return HandOut(connections.StageMap(api, stage), frame, exceptConnectionId);
     }
 
-    public ValueTask<int> SendToGroupAsync(string api, string stage, string group, ReadOnlyMemory<byte> frame, string? exceptConnectionId, CancellationToken cancellationToken = default)
+    /// <summary>Hands <paramref name="frame"/> to this node's members of the group; returns how many took it.</summary>
+    public int HandOutToGroup(string api, string stage, string group, ReadOnlyMemory<byte> frame, string? exceptConnectionId)
     {
         metrics.Broadcast();
-        return ValueTask.FromResult(HandOut(connections.GroupMap(api, stage, group), frame, exceptConnectionId));
+        return HandOut(connections.GroupMap(api, stage, group), frame, exceptConnectionId);
     }
 
-    public ValueTask<bool> AddToGroupAsync(string api, string stage, string group, string connectionId, CancellationToken cancellationToken = default)
-    {
-        var connection = Find(api, stage, connectionId);
-        return ValueTask.FromResult(connection is not null && connections.Join(connection, group));
-    }
+    public async ValueTask<DeliveryStatus> AddToGroupAsync(string api, string stage, string group, string connectionId, CancellationToken cancellationToken = default) =>
+        Find(api, stage, connectionId) is { } connection && await groups.JoinAsync(connection, group, cancellationToken).ConfigureAwait(false)
+            ? DeliveryStatus.Done
+            : DeliveryStatus.Gone;
 
-    public ValueTask RemoveFromGroupAsync(string api, string stage, string group, string connectionId, CancellationToken cancellationToken = default)
+    public async ValueTask<DeliveryStatus> RemoveFromGroupAsync(string api, string stage, string group, string connectionId, CancellationToken cancellationToken = default)
     {
-        if (connections.Find(connectionId) is { } connection && connection.Api == api && connection.Stage == stage)
-        {
-            connections.Leave(connection, group);
-        }
-
-        return ValueTask.CompletedTask;
+        await groups.LeaveAsync(api, stage, group, connectionId, cancellationToken).ConfigureAwait(false);
+        return DeliveryStatus.Done;
     }
 
     /// <summary>
@@ -79,15 +100,14 @@ public sealed class LocalMessageDelivery(ConnectionTable connections, GatewayMet
         return handed;
     }
 
-    public ValueTask<bool> CloseAsync(string api, string stage, string connectionId, ushort closeCode, string reason, CancellationToken cancellationToken = default)
-    {
-        var connection = Find(api, stage, connectionId);
-        return ValueTask.FromResult(connection is not null && connection.BeginClose(closeCode, reason));
-    }
+    public ValueTask<DeliveryStatus> CloseAsync(string api, string stage, string connectionId, ushort closeCode, string reason, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Find(api, stage, connectionId) is { } connection && connection.BeginClose(closeCode, reason) ? DeliveryStatus.Done : DeliveryStatus.Gone);
 
-    private WebSocketConnection? Find(string api, string stage, string connectionId)
-    {
-        var connection = connections.Find(connectionId);
-        return connection is not null && connection.IsOpen && connection.Api == api && connection.Stage == stage ? connection : null;
-    }
+    public ValueTask<ConnectionLookup> GetConnectionAsync(string api, string stage, string connectionId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult(Find(api, stage, connectionId) is { } connection
+            ? new ConnectionLookup(DeliveryStatus.Done, ConnectionSnapshot.Of(connection))
+            : new ConnectionLookup(DeliveryStatus.Gone, null));
+
+    public ValueTask<IReadOnlyList<ConnectionSnapshot>> ClaimOrphansAsync(string runId, CancellationToken cancellationToken = default) =>
+        ValueTask.FromResult<IReadOnlyList<ConnectionSnapshot>>([]);
 }

@@ -105,8 +105,11 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddSingleton<GatewayLifecycle>();
         services.AddSingleton<ConnectionTable>();
         services.AddSingleton<ConnectionAdmission>();
-        services.AddSingleton<IMessageDelivery, LocalMessageDelivery>();
+        services.AddSingleton<LocalGroups>();
+        services.AddSingleton<LocalMessageDelivery>();
         services.AddSingleton<GroupMembership>();
+        services.AddSingleton<OrphanDisconnects>();
+        services.AddSingleton<LiveConnectionRows>();
         services.AddSingleton<BackendClient>();
         services.AddSingleton(IntegrationCatalog.Default);
         services.AddSingleton(provider => new IntegrationServices(
@@ -154,6 +157,9 @@ public sealed class GatewayHost : IAsyncDisposable
         services.TryAddSingleton<IGroupStore, InMemoryGroupStore>();
         services.TryAddSingleton<Access.ICredentialStore, Access.InMemoryCredentialStore>();
         services.TryAddSingleton<RateLimiting.IUsageCounter, RateLimiting.InMemoryUsageCounter>();
+
+        // One node delivers to its own sockets; a cluster store (Redis) registers its backplane instead.
+        services.TryAddSingleton<IMessageDelivery>(provider => provider.GetRequiredService<LocalMessageDelivery>());
 
         var app = builder.Build();
         var handler = app.Services.GetRequiredService<GatewayRequestHandler>();

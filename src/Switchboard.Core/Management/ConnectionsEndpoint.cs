@@ -14,7 +14,7 @@ namespace Switchboard.Management;
 /// DELETE closes it. Shapes and errors as the AWS service model gives them (docs/integrations.md), so the AWS CLI and
 /// SDKs work against <c>http://HOST:PORT/{stage}</c>.
 /// </summary>
-internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageDelivery delivery, ManagementAccess access, GatewayMetrics metrics)
+internal sealed class ConnectionsEndpoint(IMessageDelivery delivery, ManagementAccess access, GatewayMetrics metrics)
 {
     public async Task HandleAsync(HttpContext http, WebSocketApiRuntime api, string stage, string connectionId, GatewayRuntime runtime)
     {
@@ -37,14 +37,15 @@ internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageD
         else if (HttpMethods.IsDelete(method))
         {
             var closed = ConnectionIds.IsWellFormed(connectionId)
-                && await delivery.CloseAsync(api.Name, stage, connectionId, CloseCodes.Normal, "").ConfigureAwait(false);
-            if (closed)
+                ? await delivery.CloseAsync(api.Name, stage, connectionId, CloseCodes.Normal, "", http.RequestAborted).ConfigureAwait(false)
+                : DeliveryStatus.Gone;
+            if (closed == DeliveryStatus.Done)
             {
                 http.Response.StatusCode = StatusCodes.Status204NoContent;
             }
             else
             {
-                await ManagementRequests.GoneAsync(http).ConfigureAwait(false);
+                await ManagementRequests.FailedAsync(http, closed, "closing this connection").ConfigureAwait(false);
             }
         }
         else
@@ -63,27 +64,25 @@ internal sealed class ConnectionsEndpoint(ConnectionTable connections, IMessageD
         }
 
         var frame = ManagementRequests.FrameOf(body);
-        switch (await delivery.SendAsync(api.Name, stage, connectionId, frame).ConfigureAwait(false))
+        var sent = await delivery.SendToConnectionAsync(api.Name, stage, connectionId, frame, http.RequestAborted).ConfigureAwait(false);
+        if (sent == DeliveryStatus.Done)
         {
-            case SendOutcome.Queued:
-                http.Response.StatusCode = StatusCodes.Status200OK;
-                break;
-            case SendOutcome.QueueFull:
-                await HttpAnswers.JsonAsync(http, StatusCodes.Status429TooManyRequests, JsonMessages.Message(
-                    "The connection's outbound queue was full; it has been closed with 1008"), "LimitExceededException").ConfigureAwait(false);
-                break;
-            default:
-                await ManagementRequests.GoneAsync(http).ConfigureAwait(false);
-                break;
+            http.Response.StatusCode = StatusCodes.Status200OK;
+        }
+        else
+        {
+            await ManagementRequests.FailedAsync(http, sent, "posting to this connection").ConfigureAwait(false);
         }
     }
 
     private async Task GetAsync(HttpContext http, WebSocketApiRuntime api, string stage, string connectionId)
     {
-        var connection = ConnectionIds.IsWellFormed(connectionId) ? connections.Find(connectionId) : null;
-        if (connection is null || !connection.IsOpen || connection.Api != api.Name || connection.Stage != stage)
+        var found = ConnectionIds.IsWellFormed(connectionId)
+            ? await delivery.GetConnectionAsync(api.Name, stage, connectionId, http.RequestAborted).ConfigureAwait(false)
+            : new ConnectionLookup(DeliveryStatus.Gone, null);
+        if (found.Connection is not { } connection)
         {
-            await ManagementRequests.GoneAsync(http).ConfigureAwait(false);
+            await ManagementRequests.FailedAsync(http, found.Status, "describing this connection").ConfigureAwait(false);
             return;
         }
 

@@ -29,6 +29,24 @@ internal static class ManagementRequests
     public static Task GoneAsync(HttpContext http) =>
         HttpAnswers.JsonAsync(http, StatusCodes.Status410Gone, JsonMessages.Message("Gone: no open connection with this id on this stage"), "GoneException");
 
+    /// <summary>
+    /// A call that needed another node of the cluster and could not reach it: 503, never a success for a send that
+    /// may not have happened (docs/clustering.md).
+    /// </summary>
+    public static Task UnavailableAsync(HttpContext http, string what) =>
+        HttpAnswers.JsonAsync(http, StatusCodes.Status503ServiceUnavailable, JsonMessages.Message(
+            $"Service unavailable: {what} needs another node of the cluster, which could not be reached through Redis in time; retry shortly"),
+            "ServiceUnavailableException");
+
+    /// <summary>The answer for a status from the delivery seam that is not a success: 410, 429 or 503.</summary>
+    public static Task FailedAsync(HttpContext http, Delivery.DeliveryStatus status, string what) => status switch
+    {
+        Delivery.DeliveryStatus.QueueFull => HttpAnswers.JsonAsync(http, StatusCodes.Status429TooManyRequests, JsonMessages.Message(
+            "The connection's outbound queue was full; it has been closed with 1008"), "LimitExceededException"),
+        Delivery.DeliveryStatus.Unavailable => UnavailableAsync(http, what),
+        _ => GoneAsync(http),
+    };
+
     private static async Task<byte[]?> ReadBoundedAsync(HttpRequest request, int limit)
     {
         if (request.ContentLength > limit)

@@ -32,8 +32,8 @@ internal sealed class StageEndpoint(IMessageDelivery delivery, GroupMembership g
             return;
         }
 
-        var sent = await delivery.BroadcastAsync(api.Name, stage, ManagementRequests.FrameOf(body), null, http.RequestAborted).ConfigureAwait(false);
-        await HttpAnswers.JsonAsync(http, StatusCodes.Status200OK, $"{{\"sent\":{sent}}}").ConfigureAwait(false);
+        var sent = await delivery.SendToAllAsync(api.Name, stage, ManagementRequests.FrameOf(body), null, FanOutMode.Count, http.RequestAborted).ConfigureAwait(false);
+        await AnswerFanOutAsync(http, sent, "a send to the whole stage").ConfigureAwait(false);
     }
 
     /// <summary><c>/{stage}/@groups/{group}</c> (POST sends, GET lists) and <c>/{stage}/@groups/{group}/{id}</c> (PUT joins, DELETE leaves).</summary>
@@ -78,20 +78,28 @@ internal sealed class StageEndpoint(IMessageDelivery delivery, GroupMembership g
         if (HttpMethods.IsPut(method))
         {
             var joined = Connections.ConnectionIds.IsWellFormed(connectionId)
-                && await groups.JoinAsync(api.Name, stage, group, connectionId, http.RequestAborted).ConfigureAwait(false);
-            if (joined)
+                ? await groups.JoinAsync(api.Name, stage, group, connectionId, http.RequestAborted).ConfigureAwait(false)
+                : DeliveryStatus.Gone;
+            if (joined == DeliveryStatus.Done)
             {
                 http.Response.StatusCode = StatusCodes.Status204NoContent;
             }
             else
             {
-                await ManagementRequests.GoneAsync(http).ConfigureAwait(false);
+                await ManagementRequests.FailedAsync(http, joined, "adding this connection to a group").ConfigureAwait(false);
             }
         }
         else if (HttpMethods.IsDelete(method))
         {
-            await groups.LeaveAsync(api.Name, stage, group, connectionId, http.RequestAborted).ConfigureAwait(false);
-            http.Response.StatusCode = StatusCodes.Status204NoContent;
+            var left = await groups.LeaveAsync(api.Name, stage, group, connectionId, http.RequestAborted).ConfigureAwait(false);
+            if (left == DeliveryStatus.Done)
+            {
+                http.Response.StatusCode = StatusCodes.Status204NoContent;
+            }
+            else
+            {
+                await ManagementRequests.FailedAsync(http, left, "taking this connection out of a group").ConfigureAwait(false);
+            }
         }
         else
         {
@@ -101,9 +109,16 @@ internal sealed class StageEndpoint(IMessageDelivery delivery, GroupMembership g
 
     private async Task SendAsync(HttpContext http, WebSocketApiRuntime api, string stage, string group, byte[] body)
     {
-        var sent = await delivery.SendToGroupAsync(api.Name, stage, group, ManagementRequests.FrameOf(body), null, http.RequestAborted).ConfigureAwait(false);
-        await HttpAnswers.JsonAsync(http, StatusCodes.Status200OK, $"{{\"sent\":{sent}}}").ConfigureAwait(false);
+        var sent = await delivery.SendToGroupAsync(api.Name, stage, group, ManagementRequests.FrameOf(body), null, FanOutMode.Count, http.RequestAborted).ConfigureAwait(false);
+        await AnswerFanOutAsync(http, sent, "a send to the group").ConfigureAwait(false);
     }
+
+    /// <summary>200 with the count when every node answered; 503 (saying how many were reached) when one did not.</summary>
+    private static Task AnswerFanOutAsync(HttpContext http, FanOutResult sent, string what) => sent.Complete
+        ? HttpAnswers.JsonAsync(http, StatusCodes.Status200OK, $"{{\"sent\":{sent.Sent}}}")
+        : HttpAnswers.JsonAsync(http, StatusCodes.Status503ServiceUnavailable, JsonMessages.Message(
+            $"Service unavailable: {what} reached {sent.Sent} connections, but some node of the cluster could not be reached through Redis in time, so its connections may have missed it; retry shortly"),
+            "ServiceUnavailableException");
 
     private async Task ListAsync(HttpContext http, WebSocketApiRuntime api, string stage, string group)
     {

@@ -1,14 +1,47 @@
-using System.Globalization;
+using System.Diagnostics.Metrics;
 using System.Text;
+using Switchboard.Connections;
 
 namespace Switchboard.Operations;
 
 /// <summary>
-/// The gateway's counters, kept as plain fields updated with Interlocked: a broadcast adds its recipient count once,
-/// never once per recipient. Rendered as Prometheus text by <see cref="WritePrometheus"/>; names are the README's Operations section's.
+/// The gateway's metrics, each described once by a <see cref="MetricDefinition"/> (<c>GatewayMetrics.Definitions.cs</c>)
+/// and published two ways from that one list: as observable instruments on the <see cref="MeterName"/> meter (for
+/// <c>dotnet-counters</c> and OpenTelemetry's <c>AddMeter("Switchboard")</c>) and as Prometheus text on <c>GET /metrics</c>
+/// (<see cref="WritePrometheus"/>), where every series carries this node's id as its <c>node</c> label.
 /// </summary>
-public sealed class GatewayMetrics(Connections.MessageAssemblyBudget? assemblyBudget = null)
+/// <remarks>
+/// <para>
+/// The counts are plain fields updated with one <see cref="Interlocked"/> operation each (a broadcast is counted once,
+/// never once per recipient; a send loop adds a flush's messages at once), and the instruments only read them when a
+/// listener collects.
+/// <c>Counter&lt;long&gt;.Add</c> was not used because it would be a second operation on top of the field /metrics still
+/// needs, and its cost grows with the listeners attached. Measured with a stopwatch loop of 50 million calls on one
+/// thread (.NET 10, the 2-core build machine): <c>Interlocked.Add</c> 2.3 ns; <c>Counter.Add</c> 0.7 ns with nobody
+/// listening, 4.4 ns with one summing <c>MeterListener</c>, 12.9 ns with a <c>dotnet-counters</c> session attached.
+/// </para>
+/// <para>
+/// The meter's measurements carry no <c>node</c> tag: OpenTelemetry identifies the process by its resource
+/// (<c>service.instance.id</c>), which the exporter adds to every point.
+/// </para>
+/// <para>
+/// Another component adds its own metrics to both outputs with <see cref="Register"/>: it keeps its counts in its
+/// own fields, updated with <see cref="Interlocked"/>, and registers one <see cref="MetricDefinition"/> per metric
+/// whose <see cref="MetricDefinition.Value"/> reads a field, once, when it is built (take <see cref="GatewayMetrics"/>
+/// in its constructor). The new series appear on /metrics after the built-in ones, in registration order.
+/// </para>
+/// </remarks>
+public sealed partial class GatewayMetrics : IDisposable
 {
+    /// <summary>The name of the meter every Switchboard instrument is on.</summary>
+    public const string MeterName = "Switchboard";
+
+    private readonly NodeIdentity? _node;
+    private readonly Meter _meter;
+    private readonly bool _ownsMeter;
+    private readonly Lock _registering = new();
+    private MetricDefinition[] _definitions = [];
+
     private long _connections;
     private long _messagesReceived;
     private long _messagesSent;
@@ -21,6 +54,23 @@ public sealed class GatewayMetrics(Connections.MessageAssemblyBudget? assemblyBu
     private long _restThrottled;
     private long _restQuotaExceeded;
     private long _managementRequests;
+
+    /// <param name="assemblyBudget">Adds <c>switchboard_message_assembly_bytes</c>, read from the budget.</param>
+    /// <param name="node">Labels every /metrics series with <see cref="NodeIdentity.NodeId"/>; without it the series have no labels.</param>
+    /// <param name="meterFactory">
+    /// The host's factory (ASP.NET Core registers one), which owns the meter and ties it to the host's lifetime;
+    /// without it this object creates the meter and disposes it with itself.
+    /// </param>
+    public GatewayMetrics(MessageAssemblyBudget? assemblyBudget = null, NodeIdentity? node = null, IMeterFactory? meterFactory = null)
+    {
+        _node = node;
+        _ownsMeter = meterFactory is null;
+        _meter = meterFactory?.Create(MeterName) ?? new Meter(MeterName);
+        foreach (var definition in BuiltInMetrics(assemblyBudget))
+        {
+            Register(definition);
+        }
+    }
 
     public long Connections => Volatile.Read(ref _connections);
 
@@ -62,31 +112,59 @@ public sealed class GatewayMetrics(Connections.MessageAssemblyBudget? assemblyBu
 
     public void ManagementRequest() => Interlocked.Increment(ref _managementRequests);
 
-    public void WritePrometheus(StringBuilder text)
+    /// <summary>
+    /// Adds a metric to the meter and to /metrics. Throws <see cref="ArgumentException"/> naming every problem when a
+    /// name breaks <see cref="MetricDefinition"/>'s rules or is taken already (by Prometheus or instrument name).
+    /// </summary>
+    public void Register(MetricDefinition definition)
     {
-        Write(text, "switchboard_connections", "gauge", "Open WebSocket connections on this node.", _connections);
-        Write(text, "switchboard_connects_total", "counter", "WebSocket connections accepted.", _connects);
-        Write(text, "switchboard_disconnects_total", "counter", "WebSocket connections ended.", _disconnects);
-        Write(text, "switchboard_messages_received_total", "counter", "Messages received from clients.", _messagesReceived);
-        Write(text, "switchboard_messages_sent_total", "counter", "Messages written to clients.", _messagesSent);
-        Write(text, "switchboard_messages_dropped_total", "counter", "Messages not delivered because the recipient's queue was full or it closed first.", _messagesDropped);
-        Write(text, "switchboard_slow_consumer_closes_total", "counter", "Connections closed with 1008 because their outbound queue was full.", _slowConsumerCloses);
-        Write(text, "switchboard_broadcasts_total", "counter", "Broadcasts fanned out.", _broadcasts);
-        Write(text, "switchboard_rest_requests_total", "counter", "REST API requests answered.", _restRequests);
-        Write(text, "switchboard_rest_throttled_total", "counter", "REST API requests answered 429 Too Many Requests by a stage or usage plan throttle.", _restThrottled);
-        Write(text, "switchboard_rest_quota_exceeded_total", "counter", "REST API requests answered 429 Limit Exceeded by a usage plan quota.", _restQuotaExceeded);
-        if (assemblyBudget is not null)
+        ArgumentNullException.ThrowIfNull(definition);
+        var problems = definition.Problems();
+        if (problems.Count > 0)
         {
-            Write(text, "switchboard_message_assembly_bytes", "gauge", "Bytes held for messages still arriving or being routed (limits.messageAssemblyBudgetBytes caps it).", assemblyBudget.HeldBytes);
+            throw new ArgumentException($"metric definition: {string.Join("; ", problems)}", nameof(definition));
         }
 
-        Write(text, "switchboard_management_requests_total", "counter", "@connections management API requests answered.", _managementRequests);
+        lock (_registering)
+        {
+            var current = _definitions;
+            foreach (var existing in current)
+            {
+                if (existing.PrometheusName == definition.PrometheusName || existing.InstrumentName == definition.InstrumentName)
+                {
+                    throw new ArgumentException(
+                        $"metric definition: '{definition.PrometheusName}' ('{definition.InstrumentName}') is taken by '{existing.PrometheusName}' ('{existing.InstrumentName}')",
+                        nameof(definition));
+                }
+            }
+
+            Publish(definition);
+            // Scrapes read the array without the lock: it is replaced, never changed.
+            Volatile.Write(ref _definitions, [.. current, definition]);
+        }
     }
 
-    private static void Write(StringBuilder text, string name, string type, string help, long value)
+    /// <summary>Appends every metric as Prometheus text (<c>text/plain; version=0.0.4</c>), each series labelled with the node.</summary>
+    public void WritePrometheus(StringBuilder text) =>
+        PrometheusText.Write(text, Volatile.Read(ref _definitions), _node?.NodeId);
+
+    public void Dispose()
     {
-        text.Append("# HELP ").Append(name).Append(' ').Append(help).Append('\n');
-        text.Append("# TYPE ").Append(name).Append(' ').Append(type).Append('\n');
-        text.Append(name).Append(' ').Append(Volatile.Read(ref value).ToString(CultureInfo.InvariantCulture)).Append('\n');
+        if (_ownsMeter)
+        {
+            _meter.Dispose();
+        }
+    }
+
+    private void Publish(MetricDefinition definition)
+    {
+        // The meter keeps each instrument and calls Value only while a listener collects.
+        _ = definition.Kind switch
+        {
+            MetricKind.Counter => (Instrument)_meter.CreateObservableCounter(definition.InstrumentName, definition.Value, definition.Unit, definition.Help),
+            MetricKind.UpDownCounter => _meter.CreateObservableUpDownCounter(definition.InstrumentName, definition.Value, definition.Unit, definition.Help),
+            MetricKind.Gauge => _meter.CreateObservableGauge(definition.InstrumentName, definition.Value, definition.Unit, definition.Help),
+            _ => throw new ArgumentOutOfRangeException(nameof(definition), definition.Kind, "unknown metric kind"),
+        };
     }
 }

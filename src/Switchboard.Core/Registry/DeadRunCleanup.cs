@@ -9,12 +9,22 @@ namespace Switchboard.Registry;
 /// group memberships, whatever node id they ran under: a node id made of host name and port changes when either does,
 /// so a crashed run is known by its heartbeat, not by its node. A run is dead when its last heartbeat is older than
 /// <see cref="DeadAfter"/>, or when it has rows but never sent a heartbeat (rows written before runs sent them). The
-/// current run is never dead.
+/// current run is never dead. In a cluster, the connections a dead run held are claimed through the delivery seam
+/// first, each by one node, and get their <c>$disconnect</c>.
 /// </summary>
-internal sealed partial class DeadRunCleanup(IConnectionRegistry registry, IGroupStore groups, NodeIdentity node, ILogger<DeadRunCleanup> logger)
+internal sealed partial class DeadRunCleanup(
+    IConnectionRegistry registry,
+    IGroupStore groups,
+    Delivery.IMessageDelivery delivery,
+    Delivery.OrphanDisconnects orphans,
+    NodeIdentity node,
+    ILogger<DeadRunCleanup> logger)
 {
-    /// <summary>Six missed heartbeats (<see cref="RunLiveness.HeartbeatInterval"/>): a live node is never that late.</summary>
-    public static readonly TimeSpan DeadAfter = TimeSpan.FromSeconds(30);
+    /// <summary>
+    /// Three missed heartbeats (<see cref="RunLiveness.HeartbeatInterval"/>): a live node is never that late, and with a
+    /// pass every heartbeat a dead node's connections are gone within 20 s.
+    /// </summary>
+    public static readonly TimeSpan DeadAfter = TimeSpan.FromSeconds(15);
 
     /// <summary>
     /// Removes the rows of every dead run as of <paramref name="now"/>. With <paramref name="earlierRunsOfThisNode"/> (at
@@ -39,28 +49,36 @@ internal sealed partial class DeadRunCleanup(IConnectionRegistry registry, IGrou
         }
 
         var dead = runs.Select(static r => r.RunId).Concat(membershipRuns).Where(id => !live.Contains(id)).Distinct(StringComparer.Ordinal).ToList();
-        var removed = new DeadRuns(dead.Count, 0, 0);
+        var removed = new DeadRuns(dead.Count, 0, 0, 0);
         foreach (var runId in dead)
         {
-            // Memberships first: the run stays listed by the registry until its own rows go, so a failure in between
-            // leaves it to be found again by the next pass.
+            // The sockets' connections first (each claimed by one node, so $disconnect runs once), then memberships:
+            // the run stays listed by the registry until its own rows go, so a failure in between leaves it to be
+            // found again by the next pass.
+            var claimed = await delivery.ClaimOrphansAsync(runId, cancellationToken).ConfigureAwait(false);
+            if (claimed.Count > 0)
+            {
+                await orphans.RunAsync(claimed, cancellationToken).ConfigureAwait(false);
+                removed = removed with { Disconnected = removed.Disconnected + claimed.Count };
+            }
+
             var memberships = await groups.RemoveRunAsync(runId, cancellationToken).ConfigureAwait(false);
             var connections = await registry.RemoveRunAsync(runId, cancellationToken).ConfigureAwait(false);
             removed = removed with { Connections = removed.Connections + connections, Memberships = removed.Memberships + memberships };
         }
 
-        if (removed.Connections > 0 || removed.Memberships > 0)
+        if (removed.Connections > 0 || removed.Memberships > 0 || removed.Disconnected > 0)
         {
-            LogRemoved(logger, removed.Connections, removed.Memberships, removed.Runs);
+            LogRemoved(logger, removed.Connections, removed.Memberships, removed.Disconnected, removed.Runs);
         }
 
         return removed;
     }
 
     [LoggerMessage(EventId = 703, Level = LogLevel.Information,
-        Message = "Removed {Connections} connections and {Memberships} group memberships that {Runs} runs left when they ended without cleaning up (no heartbeat for 30 s, or an earlier run of this node)")]
-    private static partial void LogRemoved(ILogger logger, int connections, int memberships, int runs);
+        Message = "Removed {Connections} connections and {Memberships} group memberships, and ran $disconnect for {Disconnected} connections, that {Runs} runs left when they ended without cleaning up (no heartbeat for 15 s, or an earlier run of this node)")]
+    private static partial void LogRemoved(ILogger logger, int connections, int memberships, int disconnected, int runs);
 }
 
 /// <summary>What one pass of <see cref="DeadRunCleanup"/> removed.</summary>
-internal readonly record struct DeadRuns(int Runs, int Connections, int Memberships);
+internal readonly record struct DeadRuns(int Runs, int Connections, int Memberships, int Disconnected);

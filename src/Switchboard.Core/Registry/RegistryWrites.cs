@@ -12,7 +12,7 @@ namespace Switchboard.Registry;
 /// </summary>
 internal sealed class RegistryWrites(
     IConnectionRegistry registry,
-    GroupMembership groups,
+    LocalGroups groups,
     PendingRemovals pending,
     StoreHealth health,
     TimeProvider time)

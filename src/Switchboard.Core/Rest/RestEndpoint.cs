@@ -13,7 +13,12 @@ namespace Switchboard.Rest;
 /// usage plan (<see cref="UsagePlanGate"/>; all before any parameter or the body is looked at, as API Gateway does),
 /// then the integration.
 /// </summary>
-internal sealed partial class RestEndpoint(IApiKeyStore apiKeys, UsagePlanGate usagePlans, GatewayMetrics metrics, ILogger<RestEndpoint> logger)
+internal sealed partial class RestEndpoint(
+    IApiKeyStore apiKeys,
+    UsagePlanGate usagePlans,
+    Registry.StoreHealth storeHealth,
+    GatewayMetrics metrics,
+    ILogger<RestEndpoint> logger)
 {
     public const string ApiKeyHeader = "x-api-key";
 
@@ -48,14 +53,32 @@ internal sealed partial class RestEndpoint(IApiKeyStore apiKeys, UsagePlanGate u
 
         if (method.ApiKeyRequired)
         {
-            var key = await FindKeyAsync(http).ConfigureAwait(false);
+            ApiKeyRecord? key;
+            var verdict = UsageVerdict.Allowed;
+            try
+            {
+                key = await FindKeyAsync(http).ConfigureAwait(false);
+                if (key is not null)
+                {
+                    verdict = await usagePlans.CheckKeyAsync(plans, key, stageThrottle, api.Name, stage, resource.Path.Path, method.Verb, http.RequestAborted).ConfigureAwait(false);
+                }
+            }
+            catch (Exception ex) when (!http.RequestAborted.IsCancellationRequested)
+            {
+                // The key store or the quota counter did not answer (Redis away, a locked file): not the client's
+                // fault, and nothing was forwarded. /readyz says so until the store answers again.
+                storeHealth.ReportFailure("checking an API key and its usage plan", ex);
+                await HttpAnswers.JsonAsync(http, StatusCodes.Status503ServiceUnavailable, JsonMessages.Message(
+                    "Service unavailable: the gateway's store (API keys, usage plan quotas) did not answer; retry shortly"), "ServiceUnavailableException").ConfigureAwait(false);
+                return;
+            }
+
             if (key is null)
             {
                 await HttpAnswers.JsonAsync(http, StatusCodes.Status403Forbidden, JsonMessages.Forbidden, "ForbiddenException").ConfigureAwait(false);
                 return;
             }
 
-            var verdict = await usagePlans.CheckKeyAsync(plans, key, stageThrottle, api.Name, stage, resource.Path.Path, method.Verb, http.RequestAborted).ConfigureAwait(false);
             if (verdict != UsageVerdict.Allowed)
             {
                 await UsageAnswers.WriteAsync(http, verdict).ConfigureAwait(false);

@@ -16,6 +16,9 @@ internal static class ErrorFrames
     public const string TooManyRequests = "Too Many Requests";
     public const string LimitExceeded = "Limit Exceeded";
 
+    /// <summary>A broadcast reached this node's recipients but could not be handed to the other nodes (Redis unreachable).</summary>
+    public const string ServiceUnavailable = "Service Unavailable";
+
     public static string Text(string message, string connectionId, string requestId) =>
         $"{{\"message\": \"{message}\", \"connectionId\":\"{connectionId}\", \"requestId\":\"{requestId}\"}}";
 

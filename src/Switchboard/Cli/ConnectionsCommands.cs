@@ -17,7 +17,7 @@ internal static class ConnectionsCommands
         store.SetPersistentAction(list, error, async (parsed, choice, cancellationToken) =>
         {
             await using var stores = new StoreFactory();
-            await using var registry = stores.OpenRegistry(choice);
+            var registry = stores.OpenRegistry(choice);
             var rows = await registry.ListAsync(new ConnectionQuery(parsed.GetValue(api), parsed.GetValue(stage)), cancellationToken).ConfigureAwait(false);
             await output.WriteAsync(TextTable.Render(
                 ["ID", "API", "STAGE", "CONNECTED_AT", "SOURCE_IP", "NODE", "PRINCIPAL"],

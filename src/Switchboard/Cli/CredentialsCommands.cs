@@ -64,7 +64,18 @@ internal static class CredentialsCommands
 
             var credential = new AccessCredential(NewAccessKeyId(), NewSecret(), credentialName, accessPolicy, DateTimeOffset.UtcNow);
             await using var stores = new StoreFactory();
-            if (!await stores.OpenCredentials(choice).CreateAsync(credential, cancellationToken).ConfigureAwait(false))
+            bool created;
+            try
+            {
+                created = await stores.OpenCredentials(choice).CreateAsync(credential, cancellationToken).ConfigureAwait(false);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // A shared store's credentials sealed with a key other than this process's (RedisCredentialStore).
+                return SwitchboardCli.Failure(error, ex.Message);
+            }
+
+            if (!created)
             {
                 return SwitchboardCli.Failure(error, $"a credential named '{credentialName}' already exists");
             }

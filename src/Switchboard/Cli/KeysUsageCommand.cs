@@ -38,7 +38,7 @@ internal static class KeysUsageCommand
                 return SwitchboardCli.Failure(error, $"no key named '{keyName}'");
             }
 
-            using var usage = stores.OpenUsage(choice);
+            var usage = stores.OpenUsage(choice);
             var report = await KeyUsageReport.ReadAsync(key, UsagePlanSet.From(definition), usage, DateTimeOffset.UtcNow, cancellationToken).ConfigureAwait(false);
             await output.WriteAsync(Render(report)).ConfigureAwait(false);
             return 0;

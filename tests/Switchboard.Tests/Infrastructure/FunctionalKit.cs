@@ -111,7 +111,10 @@ public static class GatewayServerExtensions
         return server.Http.SendAsync(request);
     }
 
-    /// <summary>The samples of <c>GET /metrics</c> without labels, by name.</summary>
+    /// <summary>
+    /// The samples of <c>GET /metrics</c> by name, labels left out (every series of one server carries the same
+    /// <c>node</c> label; a name with several label sets keeps the last).
+    /// </summary>
     public static async Task<IReadOnlyDictionary<string, double>> MetricsAsync(this GatewayServer server)
     {
         var text = await server.Http.GetStringAsync("/metrics");
@@ -123,11 +126,10 @@ public static class GatewayServerExtensions
                 continue;
             }
 
-            var parts = line.Split(' ', StringSplitOptions.RemoveEmptyEntries);
-            if (parts.Length >= 2 && !parts[0].Contains('{', StringComparison.Ordinal))
-            {
-                samples[parts[0]] = double.Parse(parts[1], CultureInfo.InvariantCulture);
-            }
+            var labels = line.IndexOf('{');
+            var name = labels < 0 ? line[..line.IndexOf(' ')] : line[..labels];
+            var value = line[(line.LastIndexOf(' ') + 1)..];
+            samples[name] = double.Parse(value, CultureInfo.InvariantCulture);
         }
 
         return samples;

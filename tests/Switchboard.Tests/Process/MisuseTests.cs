@@ -69,13 +69,13 @@ public sealed class MisuseTests
     }
 
     [Fact]
-    public async Task ServeWithRedisStore_ExitsTwo_SayingItIsNotAvailable()
+    public async Task ServeWithRedisStoreButNoRedisAddress_ExitsTwo_SayingWhatToAdd()
     {
         using var dir = new TempDirectory();
         var result = await Cli.RunAsync(["serve", "--urls", "http://127.0.0.1:0", "--data-dir", dir.Path, "--store", "redis"], timeout: TimeSpan.FromSeconds(30));
 
         Assert.True(result.ExitCode == 2, result.ToString());
-        Assert.Contains("redis", Assert.Single(ErrorLines(result)), StringComparison.Ordinal);
+        Assert.Contains("--store redis needs --redis", Assert.Single(ErrorLines(result)), StringComparison.Ordinal);
     }
 
     // System.CommandLine words this problem over several lines (a tab-indented line per allowed value).

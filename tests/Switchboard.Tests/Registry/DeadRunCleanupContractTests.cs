@@ -44,7 +44,7 @@ public abstract class DeadRunCleanupContractTests : IAsyncLifetime
 
         var removed = await RemoveAsync(earlierRunsOfThisNode: false);
 
-        Assert.Equal(new DeadRuns(1, 2, 2), removed);
+        Assert.Equal(new DeadRuns(1, 2, 2, 0), removed);
         Assert.Equal(["alive000000001", "mine0000000001"], await ConnectionIdsAsync());
         Assert.Equal(["alive000000001", "mine0000000001"], await MembersAsync());
         Assert.Equal(new[] { "alive", _node.RunId }.Order(StringComparer.Ordinal), await RunIdsAsync());
@@ -69,7 +69,7 @@ public abstract class DeadRunCleanupContractTests : IAsyncLifetime
 
         var removed = await RemoveAsync(earlierRunsOfThisNode: false);
 
-        Assert.Equal(new DeadRuns(1, 1, 1), removed);
+        Assert.Equal(new DeadRuns(1, 1, 1, 0), removed);
         Assert.Empty(await ConnectionIdsAsync());
         Assert.Empty(await MembersAsync());
     }
@@ -82,7 +82,7 @@ public abstract class DeadRunCleanupContractTests : IAsyncLifetime
 
         var removed = await RemoveAsync(earlierRunsOfThisNode: false);
 
-        Assert.Equal(new DeadRuns(1, 0, 1), removed);
+        Assert.Equal(new DeadRuns(1, 0, 1, 0), removed);
         Assert.Empty(await MembersAsync());
     }
 
@@ -91,10 +91,10 @@ public abstract class DeadRunCleanupContractTests : IAsyncLifetime
     {
         await RunAsync("earlier", _node.NodeId, Now.AddSeconds(-1), "earlier0000001");
 
-        Assert.Equal(new DeadRuns(0, 0, 0), await RemoveAsync(earlierRunsOfThisNode: false));
+        Assert.Equal(new DeadRuns(0, 0, 0, 0), await RemoveAsync(earlierRunsOfThisNode: false));
         Assert.Equal(["earlier0000001"], await ConnectionIdsAsync());
 
-        Assert.Equal(new DeadRuns(1, 1, 1), await RemoveAsync(earlierRunsOfThisNode: true));
+        Assert.Equal(new DeadRuns(1, 1, 1, 0), await RemoveAsync(earlierRunsOfThisNode: true));
         Assert.Empty(await ConnectionIdsAsync());
         Assert.Equal([_node.RunId], await RunIdsAsync());
     }
@@ -106,7 +106,7 @@ public abstract class DeadRunCleanupContractTests : IAsyncLifetime
 
         var removed = await RemoveAsync(earlierRunsOfThisNode: true, now: Now.AddHours(1));
 
-        Assert.Equal(new DeadRuns(0, 0, 0), removed);
+        Assert.Equal(new DeadRuns(0, 0, 0, 0), removed);
         Assert.Equal(["mine0000000001"], await ConnectionIdsAsync());
         Assert.Equal(["mine0000000001"], await MembersAsync());
     }
@@ -116,7 +116,7 @@ public abstract class DeadRunCleanupContractTests : IAsyncLifetime
     {
         await Within(Registry.HeartbeatAsync("empty", "old-host:8080", Now.AddMinutes(-5)));
 
-        Assert.Equal(new DeadRuns(1, 0, 0), await RemoveAsync(earlierRunsOfThisNode: false));
+        Assert.Equal(new DeadRuns(1, 0, 0, 0), await RemoveAsync(earlierRunsOfThisNode: false));
         Assert.Equal([_node.RunId], await RunIdsAsync());
     }
 
@@ -140,8 +140,16 @@ public abstract class DeadRunCleanupContractTests : IAsyncLifetime
     }
 
     private Task<DeadRuns> RemoveAsync(bool earlierRunsOfThisNode, DateTimeOffset? now = null) =>
-        new DeadRunCleanup(Registry, Groups, _node, NullLogger<DeadRunCleanup>.Instance)
+        // One node's delivery: no run's connections outlive it there, so nothing is claimed and no $disconnect runs
+        // (the cluster's claims are tested with real nodes, in Cluster/).
+        new DeadRunCleanup(Registry, Groups, OneNodeDelivery(), orphans: null!, _node, NullLogger<DeadRunCleanup>.Instance)
             .RemoveAsync(now ?? Now, earlierRunsOfThisNode, CancellationToken.None).WaitAsync(Timeout);
+
+    private Switchboard.Delivery.LocalMessageDelivery OneNodeDelivery()
+    {
+        var table = new ConnectionTable();
+        return new(table, new LocalGroups(table, Groups, _node), new Switchboard.Operations.GatewayMetrics());
+    }
 
     private async Task<string[]> ConnectionIdsAsync() =>
         [.. (await Within(Registry.ListAsync(new ConnectionQuery()))).Select(r => r.ConnectionId).Order(StringComparer.Ordinal)];

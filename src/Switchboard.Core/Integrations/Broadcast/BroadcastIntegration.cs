@@ -40,13 +40,13 @@ internal sealed class BroadcastIntegration(
 
         var frame = WebSocketFrames.Text(value.Value(message));
         var except = includeSender ? null : connection.Id;
-        if (groupName is null)
+        var sent = groupName is null
+            ? await delivery.SendToAllAsync(connection.Api, connection.Stage, frame, except, FanOutMode.HandOff, cancellationToken).ConfigureAwait(false)
+            : await delivery.SendToGroupAsync(connection.Api, connection.Stage, groupName, frame, except, FanOutMode.HandOff, cancellationToken).ConfigureAwait(false);
+        if (!sent.Complete)
         {
-            await delivery.BroadcastAsync(connection.Api, connection.Stage, frame, except, cancellationToken).ConfigureAwait(false);
-        }
-        else
-        {
-            await delivery.SendToGroupAsync(connection.Api, connection.Stage, groupName, frame, except, cancellationToken).ConfigureAwait(false);
+            // This node's recipients have it; the other nodes' may not (Redis unreachable): the sender is told.
+            connection.TryEnqueue(ErrorFrames.Frame(ErrorFrames.ServiceUnavailable, connection.Id, ConnectionIds.New()));
         }
 
         return RouteResult.Ok;

@@ -45,7 +45,10 @@ internal sealed class RestBroadcastIntegration(
         }
 
         var frame = WebSocketFrames.Text(Encoding.UTF8.GetBytes(message));
-        var sent = await delivery.BroadcastAsync(webSocketApi, stage, frame, exceptConnectionId: null, cancellationToken).ConfigureAwait(false);
-        return new RestResult(200, $"{{\"statusCode\":200,\"sent\":{sent}}}");
+        var sent = await delivery.SendToAllAsync(webSocketApi, stage, frame, exceptConnectionId: null, FanOutMode.Count, cancellationToken).ConfigureAwait(false);
+        return sent.Complete
+            ? new RestResult(200, $"{{\"statusCode\":200,\"sent\":{sent.Sent}}}")
+            : new RestResult(503, JsonMessages.Message(
+                $"Service unavailable: the broadcast reached {sent.Sent} connections, but some node of the cluster could not be reached through Redis in time, so its connections may have missed it; retry shortly"));
     }
 }

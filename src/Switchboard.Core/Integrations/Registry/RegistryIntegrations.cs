@@ -14,17 +14,7 @@ internal sealed class RegistrySaveIntegration(RegistryWrites registry, NodeIdent
     public async ValueTask<RouteResult> InvokeAsync(RouteInvocation invocation, CancellationToken cancellationToken)
     {
         var connection = invocation.Connection;
-        var saved = await registry.SaveAsync(new ConnectionRecord(
-            connection.Id,
-            connection.Api,
-            connection.Stage,
-            connection.ConnectedAt,
-            connection.LastActiveAt,
-            connection.SourceIp,
-            connection.UserAgent,
-            node.NodeId,
-            node.RunId,
-            connection.Identity?.PrincipalId)).ConfigureAwait(false);
+        var saved = await registry.SaveAsync(LiveConnectionRows.RecordOf(connection, node)).ConfigureAwait(false);
         if (!saved)
         {
             return RouteResult.Unavailable;

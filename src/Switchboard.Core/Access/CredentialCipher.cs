@@ -1,14 +1,15 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Switchboard.Sqlite;
+namespace Switchboard.Access;
 
 /// <summary>
-/// Encrypts credential secrets at rest with AES-256-GCM under a key kept outside the database: from
-/// <c>SWITCHBOARD_CREDENTIALS_KEY</c> (32 bytes, base64) when set, else the file <c>credentials.key</c> beside the
-/// database, created once with owner-only permissions. A copy of the database (a backup, a shared file) then holds no
-/// usable secret. Each secret has its own random nonce and is bound to its access key id, so a ciphertext moved to
-/// another row does not decrypt.
+/// Encrypts credential secrets at rest with AES-256-GCM under a key kept outside the store: from
+/// <c>SWITCHBOARD_CREDENTIALS_KEY</c> (32 bytes, base64) when set, else the file <c>credentials.key</c> in the data
+/// directory, created once with owner-only permissions. A copy of the store (a backup, a shared file, a Redis dump)
+/// then holds no usable secret. Each secret has its own random nonce and is bound to its access key id, so a
+/// ciphertext moved to another row does not decrypt. Every store that keeps credentials seals them here, so all
+/// stores protect them alike; processes sharing one store (nodes on one Redis) must share the key too.
 /// </summary>
 public sealed class CredentialCipher
 {
@@ -42,7 +43,10 @@ public sealed class CredentialCipher
         }
     }
 
-    /// <summary>The key from the environment, else from (or newly into) <c>credentials.key</c> in <paramref name="dataDirectory"/>.</summary>
+    /// <summary>
+    /// The key from the environment, else from (or newly into) <c>credentials.key</c> in <paramref name="dataDirectory"/>,
+    /// which is created when missing.
+    /// </summary>
     public static CredentialCipher Open(string dataDirectory, Func<string, string?> environment)
     {
         if (environment(KeyVariable) is { Length: > 0 } encoded)
@@ -62,8 +66,27 @@ public sealed class CredentialCipher
                 : throw new InvalidOperationException($"{KeyVariable} must be {KeyBytes} bytes (base64 of {KeyBytes} random bytes); got {key.Length}. Generate one with: openssl rand -base64 32");
         }
 
-        return new CredentialCipher(LoadOrCreateKeyFile(Path.Combine(Path.GetFullPath(dataDirectory), KeyFileName)));
+        // A Redis store has no other use for the data directory, so it may not exist yet: made owner-only, as
+        // SqliteDatabase.Open makes it, since the key file in it opens every secret.
+        var directory = Path.GetFullPath(dataDirectory);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(directory);
+        }
+        else
+        {
+            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        }
+
+        return new CredentialCipher(LoadOrCreateKeyFile(Path.Combine(directory, KeyFileName)));
     }
+
+    /// <summary>
+    /// Names the key without revealing it (HMAC-SHA256 of a fixed label under the key, base64), so processes sharing a
+    /// store can tell that they seal with the same key before one of them writes a secret the others cannot open.
+    /// </summary>
+    public string KeyFingerprint() =>
+        Convert.ToBase64String(HMACSHA256.HashData(_key, "switchboard credentials key fingerprint"u8));
 
     public byte[] Encrypt(string accessKeyId, string secret)
     {

@@ -1,0 +1,410 @@
+using Microsoft.Extensions.Logging;
+using StackExchange.Redis;
+using Switchboard.Connections;
+using Switchboard.Delivery;
+
+namespace Switchboard.Redis.Backplane;
+
+/// <summary>
+/// Delivery across the nodes that share one Redis (SignalR's Redis backplane, with answers). This node's own sockets
+/// are served by <see cref="LocalMessageDelivery"/> directly; everything else crosses Redis pub/sub once:
+/// <list type="bullet">
+/// <item>a stage or group send is published once on the channel every node subscribes to, and each other node hands
+/// the frame to its own recipients (a payload crosses Redis once per send, never once per recipient);</item>
+/// <item>a call about one connection (send, close, describe, join, leave) finds the run that holds it in the
+/// <see cref="ConnectionDirectory"/> and goes to that run's own channel;</item>
+/// <item>answers come back on the asking run's channel. A counted fan-out expects one answer from each node the publish
+/// reached; a node that does not answer within <see cref="ReplyTimeout"/> makes the result incomplete (503), never a
+/// silent partial success. A publish that reached nobody on a run's channel means the run is gone: 410.</item>
+/// </list>
+/// While Redis is unreachable, this node's own sockets are still served and everything that needs another node answers
+/// Unavailable at once (the multiplexer fails commands fast instead of queueing them).
+/// </summary>
+internal sealed partial class RedisMessageDelivery : IMessageDelivery
+{
+    /// <summary>How long a call waits for another node's answer.</summary>
+    public static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(3);
+
+    private readonly LocalMessageDelivery _local;
+    private readonly NodeIdentity _node;
+    private readonly IConnectionMultiplexer _redis;
+    private readonly ISubscriber _subscriber;
+    private readonly BackplaneKeys _keys;
+    private readonly ConnectionDirectory _directory;
+    private readonly PendingCalls _calls;
+    private readonly BackplaneMetrics _metrics;
+    private readonly TimeProvider _time;
+    private readonly ILogger<RedisMessageDelivery> _logger;
+
+    public RedisMessageDelivery(
+        LocalMessageDelivery local,
+        NodeIdentity node,
+        IConnectionMultiplexer redis,
+        BackplaneKeys keys,
+        PendingCalls calls,
+        BackplaneMetrics metrics,
+        TimeProvider time,
+        ILogger<RedisMessageDelivery> logger)
+    {
+        _local = local;
+        _node = node;
+        _redis = redis;
+        _subscriber = redis.GetSubscriber();
+        _keys = keys;
+        _calls = calls;
+        _directory = new ConnectionDirectory(redis.GetDatabase(), keys);
+        _metrics = metrics;
+        _time = time;
+        _logger = logger;
+    }
+
+    internal ConnectionDirectory Directory => _directory;
+
+    /// <summary>Subscribes to the channel every node shares and to this run's own; before handshakes are taken.</summary>
+    public async Task SubscribeAsync()
+    {
+        var all = await _subscriber.SubscribeAsync(_keys.All).ConfigureAwait(false);
+        all.OnMessage(OnMessage);
+        var own = await _subscriber.SubscribeAsync(_keys.Node(_node.RunId)).ConfigureAwait(false);
+        own.OnMessage(OnMessage);
+    }
+
+    public async Task UnsubscribeAsync()
+    {
+        await _subscriber.UnsubscribeAsync(_keys.All).ConfigureAwait(false);
+        await _subscriber.UnsubscribeAsync(_keys.Node(_node.RunId)).ConfigureAwait(false);
+    }
+
+    public async ValueTask OnConnectedAsync(WebSocketConnection connection, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _directory.AddAsync(_node.RunId, ConnectionSnapshot.Of(connection)).WaitAsync(ReplyTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            throw new DeliveryUnavailableException("Redis did not take the connection's directory entry", ex);
+        }
+    }
+
+    public async ValueTask OnDisconnectedAsync(WebSocketConnection connection, CancellationToken cancellationToken = default)
+    {
+        try
+        {
+            await _directory.RemoveAsync(_node.RunId, connection.Id).WaitAsync(ReplyTimeout, _time, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // A stale entry names this run, which answers Gone for it; the clean stop removes what is left.
+            LogDirectoryRemoveFailed(_logger, connection.Id, ex.Message);
+        }
+    }
+
+    public async ValueTask<DeliveryStatus> SendToConnectionAsync(string api, string stage, string connectionId, ReadOnlyMemory<byte> frame, CancellationToken cancellationToken = default)
+    {
+        if (_local.Find(api, stage, connectionId) is not null)
+        {
+            return _local.Send(api, stage, connectionId, frame);
+        }
+
+        var answer = await CallHolderAsync(BackplaneKind.SendToConnection, api, stage, connectionId, "", 0, frame, cancellationToken).ConfigureAwait(false);
+        return answer.Status;
+    }
+
+    public ValueTask<FanOutResult> SendToAllAsync(string api, string stage, ReadOnlyMemory<byte> frame, string? exceptConnectionId, FanOutMode mode, CancellationToken cancellationToken = default) =>
+        FanOutAsync(BackplaneKind.SendToAll, api, stage, "", frame, exceptConnectionId, mode, _local.HandOutToStage(api, stage, frame, exceptConnectionId), cancellationToken);
+
+    public ValueTask<FanOutResult> SendToGroupAsync(string api, string stage, string group, ReadOnlyMemory<byte> frame, string? exceptConnectionId, FanOutMode mode, CancellationToken cancellationToken = default) =>
+        FanOutAsync(BackplaneKind.SendToGroup, api, stage, group, frame, exceptConnectionId, mode, _local.HandOutToGroup(api, stage, group, frame, exceptConnectionId), cancellationToken);
+
+    public async ValueTask<DeliveryStatus> AddToGroupAsync(string api, string stage, string group, string connectionId, CancellationToken cancellationToken = default)
+    {
+        if (_local.Find(api, stage, connectionId) is not null)
+        {
+            return await _local.AddToGroupAsync(api, stage, group, connectionId, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (await CallHolderAsync(BackplaneKind.AddToGroup, api, stage, connectionId, group, 0, default, cancellationToken).ConfigureAwait(false)).Status;
+    }
+
+    public async ValueTask<DeliveryStatus> RemoveFromGroupAsync(string api, string stage, string group, string connectionId, CancellationToken cancellationToken = default)
+    {
+        if (_local.Find(api, stage, connectionId) is null)
+        {
+            var answer = await CallHolderAsync(BackplaneKind.RemoveFromGroup, api, stage, connectionId, group, 0, default, cancellationToken).ConfigureAwait(false);
+            if (answer.Status != DeliveryStatus.Gone)
+            {
+                return answer.Status;
+            }
+        }
+
+        // Held here, or by nobody: a membership row a closed connection left is removed all the same.
+        return await _local.RemoveFromGroupAsync(api, stage, group, connectionId, cancellationToken).ConfigureAwait(false);
+    }
+
+    public async ValueTask<DeliveryStatus> CloseAsync(string api, string stage, string connectionId, ushort closeCode, string reason, CancellationToken cancellationToken = default)
+    {
+        if (_local.Find(api, stage, connectionId) is not null)
+        {
+            return await _local.CloseAsync(api, stage, connectionId, closeCode, reason, cancellationToken).ConfigureAwait(false);
+        }
+
+        return (await CallHolderAsync(BackplaneKind.Close, api, stage, connectionId, reason, closeCode, default, cancellationToken).ConfigureAwait(false)).Status;
+    }
+
+    public async ValueTask<ConnectionLookup> GetConnectionAsync(string api, string stage, string connectionId, CancellationToken cancellationToken = default)
+    {
+        if (_local.Find(api, stage, connectionId) is not null)
+        {
+            return await _local.GetConnectionAsync(api, stage, connectionId, cancellationToken).ConfigureAwait(false);
+        }
+
+        var answer = await CallHolderAsync(BackplaneKind.Describe, api, stage, connectionId, "", 0, default, cancellationToken).ConfigureAwait(false);
+        if (answer.Status != DeliveryStatus.Done)
+        {
+            return new ConnectionLookup(answer.Status, null);
+        }
+
+        return ConnectionSnapshotCodec.Decode(answer.Body) is { } snapshot
+            ? new ConnectionLookup(DeliveryStatus.Done, snapshot)
+            : new ConnectionLookup(DeliveryStatus.Unavailable, null);
+    }
+
+    public async ValueTask<IReadOnlyList<ConnectionSnapshot>> ClaimOrphansAsync(string runId, CancellationToken cancellationToken = default) =>
+        await _directory.ClaimAsync(runId).WaitAsync(cancellationToken).ConfigureAwait(false);
+
+    /// <summary>
+    /// This node's share first (its own sockets never wait for Redis), then one publish for every other node. With
+    /// <see cref="FanOutMode.Count"/> the call waits for each node the publish reached to answer with its count.
+    /// </summary>
+    private async ValueTask<FanOutResult> FanOutAsync(
+        BackplaneKind kind, string api, string stage, string group, ReadOnlyMemory<byte> frame, string? except, FanOutMode mode, int localSent, CancellationToken cancellationToken)
+    {
+        var call = mode == FanOutMode.Count ? _calls.Begin() : null;
+        if (mode == FanOutMode.Count && call is null)
+        {
+            return new FanOutResult(localSent, Complete: false);
+        }
+
+        try
+        {
+            var message = new BackplaneMessage
+            {
+                Kind = kind,
+                RequestId = call?.Id ?? 0,
+                OriginRunId = _node.RunId,
+                Api = api,
+                Stage = stage,
+                Target = group,
+                Extra = except ?? "",
+                Body = frame,
+            };
+            var receivers = await PublishAsync(_keys.All, message).ConfigureAwait(false);
+            if (call is null)
+            {
+                return new FanOutResult(localSent, Complete: true);
+            }
+
+            // Every node subscribes to the shared channel, this one included: the others are the receivers but one.
+            call.Expect((int)Math.Max(0, receivers - 1));
+            await call.Done.WaitAsync(ReplyTimeout, _time, cancellationToken).ConfigureAwait(false);
+            return new FanOutResult(localSent + call.Sum, Complete: true);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            _metrics.Incomplete();
+            LogFanOutIncomplete(_logger, api, stage, ex.Message);
+            return new FanOutResult(localSent + (call?.Sum ?? 0), Complete: false);
+        }
+        finally
+        {
+            if (call is not null)
+            {
+                _calls.End(call);
+            }
+        }
+    }
+
+    /// <summary>A request to the run that holds a connection, and its answer: Gone when no live run holds it.</summary>
+    private async ValueTask<(DeliveryStatus Status, ReadOnlyMemory<byte> Body)> CallHolderAsync(
+        BackplaneKind kind, string api, string stage, string connectionId, string extra, int number, ReadOnlyMemory<byte> body, CancellationToken cancellationToken)
+    {
+        var call = _calls.Begin();
+        if (call is null)
+        {
+            return (DeliveryStatus.Unavailable, default);
+        }
+
+        try
+        {
+            var holder = await _directory.OwnerAsync(connectionId).WaitAsync(ReplyTimeout, _time, cancellationToken).ConfigureAwait(false);
+            if (holder is null || holder == _node.RunId)
+            {
+                // No run holds it, or this one did and it has closed since (it is not in this node's table).
+                return (DeliveryStatus.Gone, default);
+            }
+
+            var message = new BackplaneMessage
+            {
+                Kind = kind,
+                RequestId = call.Id,
+                OriginRunId = _node.RunId,
+                Api = api,
+                Stage = stage,
+                Target = connectionId,
+                Extra = extra,
+                Number = number,
+                Body = body,
+            };
+            if (await PublishAsync(_keys.Node(holder), message).ConfigureAwait(false) == 0)
+            {
+                // Nobody listens on the holder's channel: its process is gone (Redis drops a dead client's
+                // subscriptions), and so is the connection. Survivors claim its directory entries shortly.
+                return (DeliveryStatus.Gone, default);
+            }
+
+            call.Expect(1);
+            await call.Done.WaitAsync(ReplyTimeout, _time, cancellationToken).ConfigureAwait(false);
+            var (status, answer) = call.Last;
+            return ((DeliveryStatus)status, answer);
+        }
+        catch (Exception ex) when (ex is RedisException or TimeoutException)
+        {
+            _metrics.Incomplete();
+            LogCallFailed(_logger, kind, connectionId, ex.Message);
+            return (DeliveryStatus.Unavailable, default);
+        }
+        finally
+        {
+            _calls.End(call);
+        }
+    }
+
+    private async Task<long> PublishAsync(RedisChannel channel, BackplaneMessage message)
+    {
+        var bytes = message.ToBytes();
+        var receivers = await _subscriber.PublishAsync(channel, bytes).ConfigureAwait(false);
+        _metrics.Published(bytes.Length);
+        return receivers;
+    }
+
+    /// <summary>
+    /// Every message for this node, in the order Redis delivered it on its channel (each channel's handler runs one
+    /// message at a time): sends are handed to local sockets here, without waiting for anything; the calls that write
+    /// to the store (joins, leaves) run on their own so they never hold up the sends behind them.
+    /// </summary>
+    private void OnMessage(ChannelMessage received)
+    {
+        if (!BackplaneMessage.TryRead((ReadOnlyMemory<byte>)received.Message, out var message))
+        {
+            _metrics.Malformed();
+            return;
+        }
+
+        if (message.Kind == BackplaneKind.Reply)
+        {
+            _calls.Answer(message);
+            return;
+        }
+
+        if (message.OriginRunId == _node.RunId)
+        {
+            // This node's own fan-out, which it already handed to its sockets.
+            return;
+        }
+
+        _metrics.Received();
+        try
+        {
+            switch (message.Kind)
+            {
+                case BackplaneKind.SendToAll:
+                    ReplyIfAsked(message, _local.HandOutToStage(message.Api, message.Stage, message.Body, Except(message)));
+                    break;
+                case BackplaneKind.SendToGroup:
+                    ReplyIfAsked(message, _local.HandOutToGroup(message.Api, message.Stage, message.Target, message.Body, Except(message)));
+                    break;
+                case BackplaneKind.SendToConnection:
+                    ReplyIfAsked(message, (int)_local.Send(message.Api, message.Stage, message.Target, message.Body));
+                    break;
+                case BackplaneKind.Describe:
+                    var found = _local.Find(message.Api, message.Stage, message.Target);
+                    ReplyIfAsked(message, (int)(found is null ? DeliveryStatus.Gone : DeliveryStatus.Done), found is null ? default : ConnectionSnapshotCodec.Encode(ConnectionSnapshot.Of(found)));
+                    break;
+                case BackplaneKind.Close:
+                    var closed = _local.Find(message.Api, message.Stage, message.Target) is { } connection && connection.BeginClose((ushort)message.Number, message.Extra);
+                    ReplyIfAsked(message, (int)(closed ? DeliveryStatus.Done : DeliveryStatus.Gone));
+                    break;
+                case BackplaneKind.AddToGroup:
+                case BackplaneKind.RemoveFromGroup:
+                    _ = ChangeGroupAsync(message);
+                    break;
+            }
+        }
+        catch (Exception ex)
+        {
+            LogHandlerFailed(_logger, ex, message.Kind);
+        }
+    }
+
+    private async Task ChangeGroupAsync(BackplaneMessage message)
+    {
+        DeliveryStatus status;
+        try
+        {
+            status = message.Kind == BackplaneKind.AddToGroup
+                ? await _local.AddToGroupAsync(message.Api, message.Stage, message.Extra, message.Target).ConfigureAwait(false)
+                : _local.Find(message.Api, message.Stage, message.Target) is null
+                    ? DeliveryStatus.Gone
+                    : await _local.RemoveFromGroupAsync(message.Api, message.Stage, message.Extra, message.Target).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            // The group store refused: the asker answers 503 rather than a success nobody recorded.
+            LogHandlerFailed(_logger, ex, message.Kind);
+            status = DeliveryStatus.Unavailable;
+        }
+
+        ReplyIfAsked(message, (int)status);
+    }
+
+    private static string? Except(in BackplaneMessage message) => message.Extra.Length == 0 ? null : message.Extra;
+
+    private void ReplyIfAsked(in BackplaneMessage request, int number, ReadOnlyMemory<byte> body = default)
+    {
+        if (request.RequestId == 0)
+        {
+            return;
+        }
+
+        var reply = new BackplaneMessage
+        {
+            Kind = BackplaneKind.Reply,
+            RequestId = request.RequestId,
+            OriginRunId = _node.RunId,
+            Number = number,
+            Body = body,
+        };
+
+        // Fire and forget: the handler never waits on Redis, and an answer lost to an outage is a timeout for the asker.
+        try
+        {
+            _subscriber.Publish(_keys.Node(request.OriginRunId), reply.ToBytes(), CommandFlags.FireAndForget);
+        }
+        catch (RedisException)
+        {
+        }
+    }
+
+    [LoggerMessage(EventId = 910, Level = LogLevel.Warning, Message = "A send to {Api}/{Stage} reached this node's connections but not every node: {Reason}")]
+    private static partial void LogFanOutIncomplete(ILogger logger, string api, string stage, string reason);
+
+    [LoggerMessage(EventId = 911, Level = LogLevel.Warning, Message = "{Kind} for connection {ConnectionId} could not reach the node that holds it: {Reason}")]
+    private static partial void LogCallFailed(ILogger logger, BackplaneKind kind, string connectionId, string reason);
+
+    [LoggerMessage(EventId = 912, Level = LogLevel.Error, Message = "A backplane message ({Kind}) failed on this node")]
+    private static partial void LogHandlerFailed(ILogger logger, Exception exception, BackplaneKind kind);
+
+    [LoggerMessage(EventId = 913, Level = LogLevel.Debug, Message = "Connection {ConnectionId}'s directory entry was not removed: {Reason}")]
+    private static partial void LogDirectoryRemoveFailed(ILogger logger, string connectionId, string reason);
+}

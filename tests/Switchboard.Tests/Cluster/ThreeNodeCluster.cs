@@ -1,0 +1,132 @@
+using System.Net;
+using System.Security.Cryptography;
+using System.Text.Json;
+using Switchboard.Tests.Infrastructure;
+using Switchboard.Tests.Processes;
+
+namespace Switchboard.Tests.Cluster;
+
+/// <summary>
+/// A real cluster on loopback: one <c>redis-server</c> on a free port and three <c>switchboard serve --store redis</c>
+/// processes (nodes a, b and c) sharing it, each on its own port, with the seed's definition. Every test makes its own,
+/// so a test that kills a node or stops Redis cannot disturb another.
+/// </summary>
+public sealed class ThreeNodeCluster : IAsyncDisposable
+{
+    private readonly List<GatewayProcess?> _nodes = [];
+
+    private readonly string[] _serveArgs;
+
+    private ThreeNodeCluster(RedisServer redis, TempDirectory directory, IReadOnlyDictionary<string, string?> environment, string[] serveArgs)
+    {
+        Redis = redis;
+        Directory = directory;
+        Environment = environment;
+        _serveArgs = serveArgs;
+    }
+
+    public RedisServer Redis { get; }
+
+    public TempDirectory Directory { get; }
+
+    /// <summary>What every node and CLI call of this cluster gets: the shared credentials key (all nodes must share it).</summary>
+    public IReadOnlyDictionary<string, string?> Environment { get; }
+
+    public GatewayProcess A => Node(0);
+
+    public GatewayProcess B => Node(1);
+
+    public GatewayProcess C => Node(2);
+
+    public IEnumerable<GatewayProcess> Nodes => _nodes.OfType<GatewayProcess>();
+
+    /// <summary>Starts Redis and <paramref name="nodes"/> nodes, each with <paramref name="serveArgs"/> (e.g. <c>--config FILE</c>).</summary>
+    public static async Task<ThreeNodeCluster> StartAsync(int nodes = 3, params string[] serveArgs)
+    {
+        var redis = new RedisServer();
+        await redis.InitializeAsync();
+        var environment = new Dictionary<string, string?>
+        {
+            ["SWITCHBOARD_CREDENTIALS_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
+        };
+        var cluster = new ThreeNodeCluster(redis, new TempDirectory(), environment, serveArgs);
+        try
+        {
+            for (var i = 0; i < nodes; i++)
+            {
+                cluster._nodes.Add(await cluster.StartNodeAsync(NodeId(i)));
+            }
+
+            return cluster;
+        }
+        catch
+        {
+            await cluster.DisposeAsync();
+            throw;
+        }
+    }
+
+    public static string NodeId(int index) => $"node-{(char)('a' + index)}";
+
+    /// <summary><c>--store redis --redis ADDR</c> and the data directory every process of this cluster uses.</summary>
+    public string[] StoreArgs => ["--store", "redis", "--redis", Redis.Configuration, "--data-dir", Path.Combine(Directory.Path, "data")];
+
+    public Task<GatewayProcess> StartNodeAsync(string nodeId) =>
+        GatewayProcess.StartAsync(["--urls", "http://127.0.0.1:0", "--node-id", nodeId, .. StoreArgs, .. _serveArgs], Environment);
+
+    /// <summary>kill -9 of one node: its process ends at once and cleans nothing up.</summary>
+    public async Task KillAsync(int index)
+    {
+        var node = Node(index);
+        await node.KillAsync();
+        await node.DisposeAsync();
+        _nodes[index] = null;
+    }
+
+    /// <summary>Runs <c>switchboard ARGS</c> against this cluster's store.</summary>
+    public Task<CliResult> CliAsync(params string[] args) => Processes.Cli.RunAsync([.. args, .. StoreArgs], Environment);
+
+    /// <summary>An API key on the seed's plan, for the REST broadcast.</summary>
+    public async Task<string> CreateKeyAsync(string name)
+    {
+        var result = await CliAsync("keys", "create", "--name", name);
+        Assert.True(result.ExitCode == 0, result.ToString());
+        return Assert.Single(result.StdoutLines);
+    }
+
+    /// <summary>A client on <paramref name="node"/>'s <c>/dev</c> stage, with its connection id.</summary>
+    public static async Task<(TestWebSocket Client, string Id)> ConnectAsync(GatewayProcess node)
+    {
+        var client = await node.ConnectAsync();
+        return (client, await ProcessTestKit.ConnectionIdAsync(client));
+    }
+
+    /// <summary>The seed's REST broadcast (<c>GET /dev/receiver?progId=N</c>) through <paramref name="node"/>.</summary>
+    public static async Task<(HttpStatusCode Status, string Body)> RestBroadcastAsync(GatewayProcess node, string key, int progId)
+    {
+        using var request = new HttpRequestMessage(HttpMethod.Get, $"/dev/receiver?progId={progId}");
+        request.Headers.Add("x-api-key", key);
+        using var response = await node.Http.SendAsync(request);
+        return (response.StatusCode, await response.Content.ReadAsStringAsync());
+    }
+
+    /// <summary>The <c>sent</c> count of a 200 answer to a send to many.</summary>
+    public static int Sent(string body)
+    {
+        using var json = JsonDocument.Parse(body);
+        return json.RootElement.GetProperty("sent").GetInt32();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        foreach (var node in _nodes.OfType<GatewayProcess>())
+        {
+            await node.DisposeAsync();
+        }
+
+        await Redis.DisposeAsync();
+        Directory.Dispose();
+    }
+
+    private GatewayProcess Node(int index) => _nodes[index] ?? throw new InvalidOperationException($"node {NodeId(index)} was killed");
+}
