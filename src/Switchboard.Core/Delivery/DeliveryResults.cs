@@ -1,22 +1,22 @@
 namespace Switchboard.Delivery;
 
-/// <summary>What became of a call addressed to one connection.</summary>
+/// <summary>What became of a call addressed to one connection. The values cross the backplane as numbers: never renumber.</summary>
 public enum DeliveryStatus
 {
     /// <summary>Done: the frame is queued for the connection, the membership changed, or the close began.</summary>
-    Done,
+    Done = 0,
 
     /// <summary>No open connection with that id in that API and stage, on any node.</summary>
-    Gone,
+    Gone = 1,
 
     /// <summary>The connection's queue was full; it has been closed with 1008.</summary>
-    QueueFull,
+    QueueFull = 2,
 
     /// <summary>
     /// The node that holds the connection could not be asked (Redis unreachable, or the node did not answer in time):
     /// nothing is known to have happened, and callers answer 503.
     /// </summary>
-    Unavailable,
+    Unavailable = 3,
 }
 
 /// <summary>How much a fan-out waits to know.</summary>

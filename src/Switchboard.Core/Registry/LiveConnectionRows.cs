@@ -19,17 +19,19 @@ public sealed class LiveConnectionRows(
     public ValueTask HeartbeatAsync(CancellationToken cancellationToken) =>
         registry.HeartbeatAsync(node.RunId, node.NodeId, time.GetUtcNow(), cancellationToken);
 
-    /// <summary>Rewrites the rows; returns how many connections were written back.</summary>
-    public async Task<int> RestoreAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// This node's connections that are open and reachable (in the <see cref="ConnectionTable"/>: not one still inside
+    /// <c>$connect</c>, which may yet be refused).
+    /// </summary>
+    public IReadOnlyList<WebSocketConnection> Held() =>
+        [.. connections.Running.Where(connection => connection.IsOpen && ReferenceEquals(connections.Find(connection.Id), connection))];
+
+    /// <summary>Rewrites the rows of <paramref name="held"/>; returns how many connections were written back.</summary>
+    public async Task<int> RestoreAsync(IReadOnlyList<WebSocketConnection> held, CancellationToken cancellationToken)
     {
         var restored = 0;
-        foreach (var connection in connections.Running)
+        foreach (var connection in held)
         {
-            if (!connection.IsOpen)
-            {
-                continue;
-            }
-
             if (connection.IsRegistered)
             {
                 await registry.AddAsync(RecordOf(connection, node), cancellationToken).ConfigureAwait(false);
@@ -41,6 +43,15 @@ public sealed class LiveConnectionRows(
                 {
                     await groups.AddAsync(new GroupMember(connection.Api, connection.Stage, group, connection.Id, node.NodeId, node.RunId), cancellationToken).ConfigureAwait(false);
                 }
+            }
+
+            if (!connection.IsOpen)
+            {
+                // It closed while its rows were written back, maybe after its own clean-up removed them: remove them
+                // again, so no row outlives it.
+                await registry.RemoveAsync(connection.Id, cancellationToken).ConfigureAwait(false);
+                await groups.RemoveConnectionAsync(connection.Id, cancellationToken).ConfigureAwait(false);
+                continue;
             }
 
             restored++;

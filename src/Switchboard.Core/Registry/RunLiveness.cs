@@ -50,6 +50,7 @@ internal sealed partial class RunLiveness(
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
+        var cleanup = Task.CompletedTask;
         try
         {
             await _started.Task.WaitAsync(stoppingToken).ConfigureAwait(false);
@@ -59,24 +60,43 @@ internal sealed partial class RunLiveness(
             while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
             {
                 beats++;
-                var operation = "the run's heartbeat";
                 try
                 {
                     await registry.HeartbeatAsync(node.RunId, node.NodeId, time.GetUtcNow(), stoppingToken).AsTask()
                         .WaitAsync(RegistryWrites.Deadline, time, stoppingToken).ConfigureAwait(false);
                     healthyBeats++;
-                    if (beats % CleanupEvery == 0 && healthyBeats >= HealthyBeatsBeforeCleanup)
-                    {
-                        operation = "removing dead runs' rows";
-                        await deadRuns.RemoveAsync(time.GetUtcNow(), earlierRunsOfThisNode: false, stoppingToken).ConfigureAwait(false);
-                    }
                 }
                 catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
                 {
                     healthyBeats = 0;
-                    health.ReportFailure(operation, ex);
+                    health.ReportFailure("the run's heartbeat", ex);
+                    continue;
+                }
+
+                // The pass runs beside the heartbeats, never between them: claiming a dead node's thousands of
+                // connections and running their $disconnect may take longer than this run may go without a beat.
+                if (beats % CleanupEvery == 0 && healthyBeats >= HealthyBeatsBeforeCleanup && cleanup.IsCompleted)
+                {
+                    cleanup = RemoveDeadRunsAsync(stoppingToken);
                 }
             }
+        }
+        catch (OperationCanceledException)
+        {
+        }
+
+        await cleanup.ConfigureAwait(false);
+    }
+
+    private async Task RemoveDeadRunsAsync(CancellationToken stoppingToken)
+    {
+        try
+        {
+            await deadRuns.RemoveAsync(time.GetUtcNow(), earlierRunsOfThisNode: false, stoppingToken).ConfigureAwait(false);
+        }
+        catch (Exception ex) when (!stoppingToken.IsCancellationRequested)
+        {
+            health.ReportFailure("removing dead runs' rows", ex);
         }
         catch (OperationCanceledException)
         {

@@ -15,6 +15,9 @@ internal sealed class BackplaneKeys(string prefix, bool sharded)
     /// <summary>One node's run subscribes: requests about the connections it holds, and answers to its own requests.</summary>
     public RedisChannel Node(string runId) => Channel($"{prefix}backplane:node:{runId}", sharded);
 
+    /// <summary>String: this Redis's data generation (<see cref="ConnectionDirectory.EpochAsync"/>).</summary>
+    public RedisKey Epoch { get; } = $"{prefix}backplane:epoch";
+
     /// <summary>String: the run that holds connection <paramref name="connectionId"/>.</summary>
     public RedisKey Connection(string connectionId) => $"{prefix}backplane:conn:{connectionId}";
 

@@ -31,6 +31,12 @@ internal sealed class BackplaneMetrics
         });
         metrics.Register(new MetricDefinition
         {
+            PrometheusName = "switchboard_backplane_malformed_total", InstrumentName = "switchboard.backplane.malformed", Kind = MetricKind.Counter,
+            Unit = "{message}", Help = "Messages on the backplane's channels that were not backplane messages (another program on the same channel names), ignored.",
+            Value = () => MalformedCount,
+        });
+        metrics.Register(new MetricDefinition
+        {
             PrometheusName = "switchboard_backplane_restores_total", InstrumentName = "switchboard.backplane.restores", Kind = MetricKind.Counter,
             Unit = "{restore}", Help = "Times this node wrote its live connections back into Redis after the connection to it came back.",
             Value = () => RestoredCount,

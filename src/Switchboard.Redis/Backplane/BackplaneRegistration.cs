@@ -15,6 +15,7 @@ public static class BackplaneRegistration
     public static void AddRedisBackplane(this IServiceCollection services)
     {
         services.AddSingleton<PendingCalls>();
+        services.AddSingleton<LiveRuns>();
         services.AddSingleton(provider => new BackplaneMetrics(
             provider.GetRequiredService<Operations.GatewayMetrics>(), () => provider.GetRequiredService<PendingCalls>().Count));
         services.AddSingleton(provider =>

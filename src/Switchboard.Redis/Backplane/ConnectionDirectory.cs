@@ -26,6 +26,17 @@ internal sealed class ConnectionDirectory(IDatabase database, BackplaneKeys keys
         return 1
         """;
 
+    // KEYS[2] is the connection key of an empty id: its name minus the id is the prefix every connection key shares
+    // (passed as a key so a cluster routes the script to the slot of the hash tag they all carry).
+    private const string RemoveRunScript = """
+        local prefix = KEYS[2]
+        for _, id in ipairs(redis.call('HKEYS', KEYS[1])) do
+          if redis.call('GET', prefix .. id) == ARGV[1] then redis.call('DEL', prefix .. id) end
+        end
+        redis.call('DEL', KEYS[1])
+        return 1
+        """;
+
     public async Task AddAsync(string runId, ConnectionSnapshot snapshot)
     {
         var batch = database.CreateBatch();
@@ -47,12 +58,18 @@ internal sealed class ConnectionDirectory(IDatabase database, BackplaneKeys keys
     {
         var runKey = keys.RunConnections(runId);
         var entries = await database.HashGetAllAsync(runKey).ConfigureAwait(false);
-        var claimed = new List<ConnectionSnapshot>();
-        foreach (var entry in entries)
+
+        // One script per entry, all sent at once (the multiplexer pipelines them): thousands take a few round trips' time.
+        var claims = entries.Select(entry =>
         {
             var connectionId = entry.Name.ToString();
-            var won = await database.ScriptEvaluateAsync(ClaimScript, [runKey, keys.Connection(connectionId)], [connectionId, runId]).ConfigureAwait(false);
-            if ((int)won == 1 && ConnectionSnapshotCodec.Decode((byte[])entry.Value!) is { } snapshot)
+            return database.ScriptEvaluateAsync(ClaimScript, [runKey, keys.Connection(connectionId)], [connectionId, runId]);
+        }).ToList();
+        var won = await Task.WhenAll(claims).ConfigureAwait(false);
+        var claimed = new List<ConnectionSnapshot>();
+        for (var i = 0; i < entries.Length; i++)
+        {
+            if ((int)won[i] == 1 && ConnectionSnapshotCodec.Decode((byte[])entries[i].Value!) is { } snapshot)
             {
                 claimed.Add(snapshot);
             }
@@ -61,13 +78,21 @@ internal sealed class ConnectionDirectory(IDatabase database, BackplaneKeys keys
         return claimed;
     }
 
-    /// <summary>Removes every entry of this run (a clean stop, after its connections closed).</summary>
-    public async Task RemoveRunAsync(string runId)
+    /// <summary>
+    /// The data generation of this Redis: a random value set once, kept as long as Redis keeps its data. A node that
+    /// finds it changed knows Redis lost everything (a restart without persistence), not that it was taken for dead.
+    /// </summary>
+    public async Task<string> EpochAsync()
     {
-        var runKey = keys.RunConnections(runId);
-        foreach (var entry in await database.HashGetAllAsync(runKey).ConfigureAwait(false))
-        {
-            await RemoveAsync(runId, entry.Name.ToString()).ConfigureAwait(false);
-        }
+        await database.StringSetAsync(keys.Epoch, Guid.NewGuid().ToString("N"), when: When.NotExists).ConfigureAwait(false);
+        return (await database.StringGetAsync(keys.Epoch).ConfigureAwait(false)).ToString();
     }
+
+    /// <summary>The connection ids run <paramref name="runId"/> has entries for.</summary>
+    public async Task<IReadOnlyList<string>> EntriesAsync(string runId) =>
+        [.. (await database.HashKeysAsync(keys.RunConnections(runId)).ConfigureAwait(false)).Select(static key => key.ToString())];
+
+    /// <summary>Removes every entry of this run in one step (a clean stop, after its connections closed).</summary>
+    public Task RemoveRunAsync(string runId) =>
+        database.ScriptEvaluateAsync(RemoveRunScript, [keys.RunConnections(runId), keys.Connection("")], [runId]);
 }

@@ -42,14 +42,17 @@ internal sealed class PendingCalls
 }
 
 /// <summary>
-/// One call waiting for answers: from one node (a request to the node holding a connection), or from every other node
-/// (a counted fan-out). Answers may arrive before the number to expect is known (the publish's count of receivers).
+/// One call waiting for answers: from one node (a request to the node holding a connection), or from every other live
+/// node (a counted fan-out: done when each of those runs has answered; an answer from a run not expected, one that
+/// started a moment ago, is counted too). Answers may arrive before what to expect is set.
 /// </summary>
 internal sealed class PendingCall(long id)
 {
     private readonly Lock _lock = new();
     private readonly TaskCompletionSource _done = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private int _expected = -1;
+    private IReadOnlySet<string>? _expectedRuns;
+    private readonly HashSet<string> _answeredRuns = new(StringComparer.Ordinal);
     private int _answers;
     private int _sum;
     private int _status;
@@ -84,6 +87,7 @@ internal sealed class PendingCall(long id)
         }
     }
 
+    /// <summary>Done after this many answers, from whichever runs.</summary>
     public void Expect(int answers)
     {
         lock (_lock)
@@ -93,10 +97,39 @@ internal sealed class PendingCall(long id)
         }
     }
 
+    /// <summary>Done when every one of these runs has answered.</summary>
+    public void ExpectFrom(IReadOnlySet<string> runs)
+    {
+        lock (_lock)
+        {
+            _expectedRuns = runs;
+            _expected = runs.Count;
+            CompleteIfDone();
+        }
+    }
+
+    /// <summary>The expected runs that have not answered (for the log of an incomplete send).</summary>
+    public IReadOnlyList<string> Missing
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _expectedRuns is null ? [] : [.. _expectedRuns.Where(run => !_answeredRuns.Contains(run))];
+            }
+        }
+    }
+
     public void Add(in BackplaneMessage reply)
     {
         lock (_lock)
         {
+            if (!_answeredRuns.Add(reply.OriginRunId))
+            {
+                // One answer per run: a duplicate delivery must not count twice.
+                return;
+            }
+
             _answers++;
             _sum += reply.Number;
             _status = reply.Number;
@@ -107,7 +140,10 @@ internal sealed class PendingCall(long id)
 
     private void CompleteIfDone()
     {
-        if (_expected >= 0 && _answers >= _expected)
+        var done = _expectedRuns is not null
+            ? _expectedRuns.All(_answeredRuns.Contains)
+            : _expected >= 0 && _answers >= _expected;
+        if (done)
         {
             _done.TrySetResult();
         }

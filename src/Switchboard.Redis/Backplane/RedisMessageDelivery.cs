@@ -32,6 +32,7 @@ internal sealed partial class RedisMessageDelivery : IMessageDelivery
     private readonly BackplaneKeys _keys;
     private readonly ConnectionDirectory _directory;
     private readonly PendingCalls _calls;
+    private readonly LiveRuns _liveRuns;
     private readonly BackplaneMetrics _metrics;
     private readonly TimeProvider _time;
     private readonly ILogger<RedisMessageDelivery> _logger;
@@ -42,6 +43,7 @@ internal sealed partial class RedisMessageDelivery : IMessageDelivery
         IConnectionMultiplexer redis,
         BackplaneKeys keys,
         PendingCalls calls,
+        LiveRuns liveRuns,
         BackplaneMetrics metrics,
         TimeProvider time,
         ILogger<RedisMessageDelivery> logger)
@@ -52,6 +54,7 @@ internal sealed partial class RedisMessageDelivery : IMessageDelivery
         _subscriber = redis.GetSubscriber();
         _keys = keys;
         _calls = calls;
+        _liveRuns = liveRuns;
         _directory = new ConnectionDirectory(redis.GetDatabase(), keys);
         _metrics = metrics;
         _time = time;
@@ -170,8 +173,18 @@ internal sealed partial class RedisMessageDelivery : IMessageDelivery
             : new ConnectionLookup(DeliveryStatus.Unavailable, null);
     }
 
-    public async ValueTask<IReadOnlyList<ConnectionSnapshot>> ClaimOrphansAsync(string runId, CancellationToken cancellationToken = default) =>
-        await _directory.ClaimAsync(runId).WaitAsync(cancellationToken).ConfigureAwait(false);
+    public async ValueTask<IReadOnlyList<ConnectionSnapshot>> ClaimOrphansAsync(string runId, CancellationToken cancellationToken = default)
+    {
+        // A run still subscribed is a live process (an earlier run of this node id that has not stopped, a node whose
+        // heartbeats are late): its connections are open, and claiming them would end them for everyone but it.
+        if (await SubscribersAsync(_keys.Node(runId)).WaitAsync(cancellationToken).ConfigureAwait(false) > 0)
+        {
+            LogClaimSkipped(_logger, runId);
+            return [];
+        }
+
+        return await _directory.ClaimAsync(runId).WaitAsync(cancellationToken).ConfigureAwait(false);
+    }
 
     /// <summary>
     /// This node's share first (its own sockets never wait for Redis), then one publish for every other node. With
@@ -199,21 +212,25 @@ internal sealed partial class RedisMessageDelivery : IMessageDelivery
                 Extra = except ?? "",
                 Body = frame,
             };
-            var receivers = await PublishAsync(_keys.All, message).ConfigureAwait(false);
             if (call is null)
             {
+                await PublishAsync(_keys.All, message).ConfigureAwait(false);
                 return new FanOutResult(localSent, Complete: true);
             }
 
-            // Every node subscribes to the shared channel, this one included: the others are the receivers but one.
-            call.Expect((int)Math.Max(0, receivers - 1));
+            // Every other live node must answer, not just those the publish reached: a node whose subscription is
+            // reconnecting (or that died less than 15 s ago) did not get the frame, and the caller must hear so.
+            var others = (await _liveRuns.ReadAsync(cancellationToken).ConfigureAwait(false)).Where(run => run != _node.RunId).ToHashSet(StringComparer.Ordinal);
+            await PublishAsync(_keys.All, message).ConfigureAwait(false);
+            call.ExpectFrom(others);
             await call.Done.WaitAsync(ReplyTimeout, _time, cancellationToken).ConfigureAwait(false);
             return new FanOutResult(localSent + call.Sum, Complete: true);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             _metrics.Incomplete();
-            LogFanOutIncomplete(_logger, api, stage, ex.Message);
+            var missing = call is null ? "" : string.Join(", ", call.Missing);
+            LogFanOutIncomplete(_logger, api, stage, missing.Length > 0 ? $"no answer from runs {missing}" : ex.Message);
             return new FanOutResult(localSent + (call?.Sum ?? 0), Complete: false);
         }
         finally
@@ -258,15 +275,19 @@ internal sealed partial class RedisMessageDelivery : IMessageDelivery
             };
             if (await PublishAsync(_keys.Node(holder), message).ConfigureAwait(false) == 0)
             {
-                // Nobody listens on the holder's channel: its process is gone (Redis drops a dead client's
-                // subscriptions), and so is the connection. Survivors claim its directory entries shortly.
-                return (DeliveryStatus.Gone, default);
+                // Nobody listens on the holder's channel. A dead process's subscriptions are dropped by Redis, so the
+                // connection is gone, unless the run still heartbeats: then its subscription is only reconnecting,
+                // and the connection may well be open.
+                var live = await _liveRuns.ReadAsync(cancellationToken).ConfigureAwait(false);
+                return (live.Contains(holder) ? DeliveryStatus.Unavailable : DeliveryStatus.Gone, default);
             }
 
             call.Expect(1);
             await call.Done.WaitAsync(ReplyTimeout, _time, cancellationToken).ConfigureAwait(false);
             var (status, answer) = call.Last;
-            return ((DeliveryStatus)status, answer);
+
+            // A status this version does not know (a newer node's) promises nothing.
+            return (Enum.IsDefined((DeliveryStatus)status) ? (DeliveryStatus)status : DeliveryStatus.Unavailable, answer);
         }
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
@@ -278,6 +299,18 @@ internal sealed partial class RedisMessageDelivery : IMessageDelivery
         {
             _calls.End(call);
         }
+    }
+
+    /// <summary>Subscribers of a channel on every primary (on Redis Cluster each node counts its own).</summary>
+    private async Task<long> SubscribersAsync(RedisChannel channel)
+    {
+        long subscribers = 0;
+        foreach (var server in _redis.GetServers().Where(static server => server.IsConnected && !server.IsReplica))
+        {
+            subscribers += await server.SubscriptionSubscriberCountAsync(channel).ConfigureAwait(false);
+        }
+
+        return subscribers;
     }
 
     private async Task<long> PublishAsync(RedisChannel channel, BackplaneMessage message)
@@ -404,6 +437,9 @@ internal sealed partial class RedisMessageDelivery : IMessageDelivery
 
     [LoggerMessage(EventId = 912, Level = LogLevel.Error, Message = "A backplane message ({Kind}) failed on this node")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, BackplaneKind kind);
+
+    [LoggerMessage(EventId = 914, Level = LogLevel.Warning, Message = "Run {RunId} has no fresh heartbeat but is still subscribed to the backplane: its connections are left to it")]
+    private static partial void LogClaimSkipped(ILogger logger, string runId);
 
     [LoggerMessage(EventId = 913, Level = LogLevel.Debug, Message = "Connection {ConnectionId}'s directory entry was not removed: {Reason}")]
     private static partial void LogDirectoryRemoveFailed(ILogger logger, string connectionId, string reason);

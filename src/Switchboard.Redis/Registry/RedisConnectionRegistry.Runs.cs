@@ -12,8 +12,8 @@ namespace Switchboard.Redis;
 public sealed partial class RedisConnectionRegistry
 {
     /// <summary>
-    /// How long a heartbeat key lives: twice the 30 s after which the dead-run clean-up takes a silent run for dead
-    /// (<c>DeadRunCleanup.DeadAfter</c>, six missed 5 s heartbeats), so a run's age is still known when the clean-up
+    /// How long a heartbeat key lives: well past the 15 s after which the dead-run clean-up takes a silent run for dead
+    /// (<c>DeadRunCleanup.DeadAfter</c>, three missed 5 s heartbeats), so a run's age is still known when the clean-up
     /// judges it. A run whose key has expired is listed with no heartbeat (dead) until it is removed.
     /// </summary>
     public static readonly TimeSpan HeartbeatTtl = TimeSpan.FromSeconds(60);
@@ -21,7 +21,7 @@ public sealed partial class RedisConnectionRegistry
     /// <summary>
     /// When the beat's own timestamp is within this of the time read from the key's age, the clocks agree and the
     /// timestamp is reported, exact to the millisecond as the other stores report it; beyond it the sender's clock is
-    /// off and the age is reported instead. One second is far below the 30 s a run must be silent to be dead.
+    /// off and the age is reported instead. One second is far below the 15 s a run must be silent to be dead.
     /// </summary>
     private static readonly TimeSpan ClocksAgree = TimeSpan.FromSeconds(1);
 

@@ -76,16 +76,21 @@ public sealed class BackplaneMessageTests
     {
         var calls = new PendingCalls();
         var call = calls.Begin()!;
-        calls.Answer(Reply(call.Id, 2));
+        calls.Answer(Reply(call.Id, 2, "run-b"));
         Assert.False(call.Done.IsCompleted);
-        call.Expect(2);
+        call.ExpectFrom(new HashSet<string> { "run-b", "run-c" });
         Assert.False(call.Done.IsCompleted);
-        calls.Answer(Reply(call.Id, 3));
+        Assert.Equal(["run-c"], call.Missing);
+
+        // A second answer from one run (a duplicate delivery) counts once.
+        calls.Answer(Reply(call.Id, 2, "run-b"));
+        Assert.False(call.Done.IsCompleted);
+        calls.Answer(Reply(call.Id, 3, "run-c"));
         await call.Done.WaitAsync(TimeSpan.FromSeconds(5));
         Assert.Equal(5, call.Sum);
 
         calls.End(call);
-        calls.Answer(Reply(call.Id, 100));
+        calls.Answer(Reply(call.Id, 100, "run-d"));
         Assert.Equal(5, call.Sum);
         Assert.Equal(0, calls.Count);
     }
@@ -110,6 +115,6 @@ public sealed class BackplaneMessageTests
         Assert.True(call.Done.IsCompletedSuccessfully);
     }
 
-    private static BackplaneMessage Reply(long id, int number) =>
-        new() { Kind = BackplaneKind.Reply, RequestId = id, OriginRunId = "other", Number = number };
+    private static BackplaneMessage Reply(long id, int number, string run = "other") =>
+        new() { Kind = BackplaneKind.Reply, RequestId = id, OriginRunId = run, Number = number };
 }

@@ -123,7 +123,7 @@ public sealed class ShutdownTests
             await other.KillAsync();
         }
 
-        // Its last heartbeat is seconds old: until it is 30 s old the killed run cannot be told from a live one.
+        // Its last heartbeat is seconds old: until it is 15 s old the killed run cannot be told from a live one.
         await using var n1 = await GatewayProcess.StartAsync(ServeArgs(dir.Path, "--node-id", "n1"), CleanEnvironment);
         await using var c = await n1.ConnectAsync();
         var newId = await ConnectionIdAsync(c);
