@@ -55,4 +55,10 @@ public interface IMessageDelivery
     /// where a process's connections cannot outlive it.
     /// </summary>
     ValueTask<IReadOnlyList<ConnectionSnapshot>> ClaimOrphansAsync(string runId, CancellationToken cancellationToken = default);
+
+    /// <summary>
+    /// Whether run <paramref name="runId"/> is still a process this node can reach through the cluster (false on one
+    /// node): an earlier run of this node id that answers is a live process, not one this start replaces.
+    /// </summary>
+    ValueTask<bool> IsRunReachableAsync(string runId, CancellationToken cancellationToken = default);
 }

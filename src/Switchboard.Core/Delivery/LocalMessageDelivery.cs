@@ -110,4 +110,6 @@ public sealed class LocalMessageDelivery(ConnectionTable connections, LocalGroup
 
     public ValueTask<IReadOnlyList<ConnectionSnapshot>> ClaimOrphansAsync(string runId, CancellationToken cancellationToken = default) =>
         ValueTask.FromResult<IReadOnlyList<ConnectionSnapshot>>([]);
+
+    public ValueTask<bool> IsRunReachableAsync(string runId, CancellationToken cancellationToken = default) => ValueTask.FromResult(false);
 }

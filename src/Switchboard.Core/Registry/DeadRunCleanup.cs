@@ -41,9 +41,17 @@ internal sealed partial class DeadRunCleanup(
         var live = new HashSet<string>(StringComparer.Ordinal) { node.RunId };
         foreach (var run in runs)
         {
+            var fresh = run.HeartbeatAt >= cutoff;
             var replaced = earlierRunsOfThisNode && run.NodeId == node.NodeId;
-            if (run.HeartbeatAt >= cutoff && !replaced)
+            if (fresh && (!replaced || await delivery.IsRunReachableAsync(run.RunId, cancellationToken).ConfigureAwait(false)))
             {
+                // A replaced run that is still reachable is a live process given the same node id (a rolling restart
+                // that overlaps, a copy-pasted --node-id): its connections are open, so they are left to it.
+                if (replaced)
+                {
+                    LogSameNodeIdAlive(logger, run.RunId, node.NodeId);
+                }
+
                 live.Add(run.RunId);
             }
         }
@@ -74,6 +82,10 @@ internal sealed partial class DeadRunCleanup(
 
         return removed;
     }
+
+    [LoggerMessage(EventId = 706, Level = LogLevel.Warning,
+        Message = "Run {RunId} of node id {NodeId} is still running: two processes share this node id; give each node its own --node-id")]
+    private static partial void LogSameNodeIdAlive(ILogger logger, string runId, string nodeId);
 
     [LoggerMessage(EventId = 703, Level = LogLevel.Information,
         Message = "Removed {Connections} connections and {Memberships} group memberships, and ran $disconnect for {Disconnected} connections, that {Runs} runs left when they ended without cleaning up (no heartbeat for 15 s, or an earlier run of this node)")]

@@ -25,6 +25,11 @@ internal sealed partial class RedisMessageDelivery : IMessageDelivery
     /// <summary>How long a call waits for another node's answer.</summary>
     public static readonly TimeSpan ReplyTimeout = TimeSpan.FromSeconds(3);
 
+    /// <summary>Hand-offs (a client's broadcast) that may wait for Redis at once before a sender waits for its own.</summary>
+    public const int MaxHandOffsInFlight = 10_000;
+
+    private int _handOffsInFlight;
+
     private readonly LocalMessageDelivery _local;
     private readonly NodeIdentity _node;
     private readonly IConnectionMultiplexer _redis;
@@ -173,18 +178,12 @@ internal sealed partial class RedisMessageDelivery : IMessageDelivery
             : new ConnectionLookup(DeliveryStatus.Unavailable, null);
     }
 
-    public async ValueTask<IReadOnlyList<ConnectionSnapshot>> ClaimOrphansAsync(string runId, CancellationToken cancellationToken = default)
-    {
-        // A run still subscribed is a live process (an earlier run of this node id that has not stopped, a node whose
-        // heartbeats are late): its connections are open, and claiming them would end them for everyone but it.
-        if (await SubscribersAsync(_keys.Node(runId)).WaitAsync(cancellationToken).ConfigureAwait(false) > 0)
-        {
-            LogClaimSkipped(_logger, runId);
-            return [];
-        }
+    public async ValueTask<IReadOnlyList<ConnectionSnapshot>> ClaimOrphansAsync(string runId, CancellationToken cancellationToken = default) =>
+        await _directory.ClaimAsync(runId).WaitAsync(cancellationToken).ConfigureAwait(false);
 
-        return await _directory.ClaimAsync(runId).WaitAsync(cancellationToken).ConfigureAwait(false);
-    }
+    /// <summary>Whether the run's process still listens on its channel (Redis drops a dead process's subscriptions).</summary>
+    public async ValueTask<bool> IsRunReachableAsync(string runId, CancellationToken cancellationToken = default) =>
+        await SubscribersAsync(_keys.Node(runId)).WaitAsync(cancellationToken).ConfigureAwait(false) > 0;
 
     /// <summary>
     /// This node's share first (its own sockets never wait for Redis), then one publish for every other node. With
@@ -214,8 +213,7 @@ internal sealed partial class RedisMessageDelivery : IMessageDelivery
             };
             if (call is null)
             {
-                await PublishAsync(_keys.All, message).ConfigureAwait(false);
-                return new FanOutResult(localSent, Complete: true);
+                return await HandOffAsync(message, localSent).ConfigureAwait(false);
             }
 
             // Every other live node must answer, not just those the publish reached: a node whose subscription is
@@ -230,7 +228,7 @@ internal sealed partial class RedisMessageDelivery : IMessageDelivery
         {
             _metrics.Incomplete();
             var missing = call is null ? "" : string.Join(", ", call.Missing);
-            LogFanOutIncomplete(_logger, api, stage, missing.Length > 0 ? $"no answer from runs {missing}" : ex.Message);
+            LogIncomplete(api, stage, missing.Length > 0 ? $"no answer from runs {missing}" : ex.Message);
             return new FanOutResult(localSent + (call?.Sum ?? 0), Complete: false);
         }
         finally
@@ -239,6 +237,56 @@ internal sealed partial class RedisMessageDelivery : IMessageDelivery
             {
                 _calls.End(call);
             }
+        }
+    }
+
+    /// <summary>
+    /// A hand-off is not awaited: the sender's next message is read while Redis takes this one (in order: the
+    /// multiplexer writes commands in the order they were made), so a fast sender's broadcasts reach every node's
+    /// send loops in bursts, flushed together, instead of one flush per broadcast per recipient. At most
+    /// <see cref="MaxHandOffsInFlight"/> wait for Redis at once; past that the sender waits for its own, which bounds
+    /// what a slow Redis can make this node hold. A failure known at once (Redis unreachable) makes the result
+    /// incomplete; one that comes later is logged and counted.
+    /// </summary>
+    private async ValueTask<FanOutResult> HandOffAsync(BackplaneMessage message, int localSent)
+    {
+        if (!_redis.IsConnected)
+        {
+            _metrics.Incomplete();
+            LogIncomplete(message.Api, message.Stage, "Redis is unreachable");
+            return new FanOutResult(localSent, Complete: false);
+        }
+
+        var publishing = PublishAsync(_keys.All, message);
+        if (publishing.IsCompleted || Interlocked.Increment(ref _handOffsInFlight) > MaxHandOffsInFlight)
+        {
+            if (!publishing.IsCompleted)
+            {
+                Interlocked.Decrement(ref _handOffsInFlight);
+            }
+
+            await publishing.ConfigureAwait(false);
+            return new FanOutResult(localSent, Complete: true);
+        }
+
+        _ = ObserveHandOffAsync(publishing, message.Api, message.Stage);
+        return new FanOutResult(localSent, Complete: true);
+    }
+
+    private async Task ObserveHandOffAsync(Task publishing, string api, string stage)
+    {
+        try
+        {
+            await publishing.ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            _metrics.Incomplete();
+            LogIncomplete(api, stage, ex.Message);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref _handOffsInFlight);
         }
     }
 
@@ -292,7 +340,7 @@ internal sealed partial class RedisMessageDelivery : IMessageDelivery
         catch (Exception ex) when (ex is RedisException or TimeoutException)
         {
             _metrics.Incomplete();
-            LogCallFailed(_logger, kind, connectionId, ex.Message);
+            LogCallIncomplete(kind, connectionId, ex.Message);
             return (DeliveryStatus.Unavailable, default);
         }
         finally
@@ -311,6 +359,33 @@ internal sealed partial class RedisMessageDelivery : IMessageDelivery
         }
 
         return subscribers;
+    }
+
+    // An outage fails every send that crosses Redis: one warning per 10 s says so without flooding the log.
+    private static readonly TimeSpan LogEvery = TimeSpan.FromSeconds(10);
+    private long _lastLogged = long.MinValue;
+
+    private bool ShouldLog()
+    {
+        var last = Volatile.Read(ref _lastLogged);
+        var now = _time.GetTimestamp();
+        return (last == long.MinValue || _time.GetElapsedTime(last, now) >= LogEvery) && Interlocked.CompareExchange(ref _lastLogged, now, last) == last;
+    }
+
+    private void LogIncomplete(string api, string stage, string reason)
+    {
+        if (ShouldLog())
+        {
+            LogFanOutIncomplete(_logger, api, stage, reason);
+        }
+    }
+
+    private void LogCallIncomplete(BackplaneKind kind, string connectionId, string reason)
+    {
+        if (ShouldLog())
+        {
+            LogCallFailed(_logger, kind, connectionId, reason);
+        }
     }
 
     private async Task<long> PublishAsync(RedisChannel channel, BackplaneMessage message)
@@ -429,17 +504,14 @@ internal sealed partial class RedisMessageDelivery : IMessageDelivery
         }
     }
 
-    [LoggerMessage(EventId = 910, Level = LogLevel.Warning, Message = "A send to {Api}/{Stage} reached this node's connections but not every node: {Reason}")]
+    [LoggerMessage(EventId = 910, Level = LogLevel.Warning, Message = "A send to {Api}/{Stage} reached this node's connections but not every node: {Reason} (at most one such warning per 10 s)")]
     private static partial void LogFanOutIncomplete(ILogger logger, string api, string stage, string reason);
 
-    [LoggerMessage(EventId = 911, Level = LogLevel.Warning, Message = "{Kind} for connection {ConnectionId} could not reach the node that holds it: {Reason}")]
+    [LoggerMessage(EventId = 911, Level = LogLevel.Warning, Message = "{Kind} for connection {ConnectionId} could not reach the node that holds it: {Reason} (at most one such warning per 10 s)")]
     private static partial void LogCallFailed(ILogger logger, BackplaneKind kind, string connectionId, string reason);
 
     [LoggerMessage(EventId = 912, Level = LogLevel.Error, Message = "A backplane message ({Kind}) failed on this node")]
     private static partial void LogHandlerFailed(ILogger logger, Exception exception, BackplaneKind kind);
-
-    [LoggerMessage(EventId = 914, Level = LogLevel.Warning, Message = "Run {RunId} has no fresh heartbeat but is still subscribed to the backplane: its connections are left to it")]
-    private static partial void LogClaimSkipped(ILogger logger, string runId);
 
     [LoggerMessage(EventId = 913, Level = LogLevel.Debug, Message = "Connection {ConnectionId}'s directory entry was not removed: {Reason}")]
     private static partial void LogDirectoryRemoveFailed(ILogger logger, string connectionId, string reason);
