@@ -89,6 +89,44 @@ public sealed class ClusterFailureTests
     }
 
     [Fact]
+    public async Task NodeKilledAndRestartedWithTheSameNodeId_CleansItsEarlierRunAtStart_WithoutWaitingForTheHeartbeatToAge()
+    {
+        await using var backend = await BackendServer.StartAsync();
+        backend.Handle("/disconnect", BackendReply.Json("{}"));
+        using var dir = new TempDirectory();
+        var config = await ProcessTestKit.WriteDefinitionAsync(dir.Path, "switchboard.json", json =>
+            json["webSocketApis"]![0]!["routes"]!["$disconnect"] = JsonNode.Parse($$"""{ "integration": { "type": "http", "uri": "{{backend.Url("/disconnect")}}" } }"""));
+        await using var cluster = await StartAsync(2, "--config", config);
+        var (old, oldId) = await ConnectAsync(cluster.B);
+        await using var _old = old;
+
+        await cluster.KillAsync(1);
+        var restartedAt = DateTime.UtcNow;
+        await using var restarted = await cluster.StartNodeAsync(NodeId(1));
+
+        // The restarted node claimed its earlier run's connections before taking handshakes: 410 at once, long
+        // before that run's heartbeat is 15 s old, and $disconnect called once.
+        using (var post = await cluster.A.Http.PostAsync($"/dev/@connections/{oldId}", new StringContent("anyone?")))
+        {
+            Assert.Equal(HttpStatusCode.Gone, post.StatusCode);
+        }
+
+        Assert.True(DateTime.UtcNow - restartedAt < DeadRunCleanupAge, "the restart and the first call took longer than a run's heartbeat takes to age");
+        await ProcessTestKit.PollAsync(() => Task.FromResult(DisconnectsOf(backend, oldId)), count => count >= 1, TimeSpan.FromSeconds(10), "the $disconnect of the earlier run's connection");
+        Assert.DoesNotContain(oldId, await ListAsync(cluster));
+
+        var (fresh, freshId) = await ConnectAsync(restarted);
+        await using var _fresh = fresh;
+        using var again = await cluster.A.Http.PostAsync($"/dev/@connections/{freshId}", new StringContent("hello"));
+        Assert.Equal(HttpStatusCode.OK, again.StatusCode);
+        Assert.Equal("hello", await fresh.ReceiveTextAsync());
+        await Task.Delay(TimeSpan.FromSeconds(1));
+        Assert.Equal(1, DisconnectsOf(backend, oldId));
+    }
+
+    private static readonly TimeSpan DeadRunCleanupAge = TimeSpan.FromSeconds(15);
+
+    [Fact]
     public async Task RedisStoppedThenRestarted_CallsThatNeedItAnswer503_LocalSocketsAreServed_AndEverythingComesBack()
     {
         await using var cluster = await StartAsync(2);

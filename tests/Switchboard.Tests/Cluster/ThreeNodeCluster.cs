@@ -16,16 +16,24 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
     private readonly List<GatewayProcess?> _nodes = [];
 
     private readonly string[] _serveArgs;
+    private readonly RedisServer? _server;
+    private readonly Func<Task> _disposeRedis;
 
-    private ThreeNodeCluster(RedisServer redis, TempDirectory directory, IReadOnlyDictionary<string, string?> environment, string[] serveArgs)
+    private ThreeNodeCluster(RedisServer? server, Func<Task> disposeRedis, string redisConfiguration, TempDirectory directory, IReadOnlyDictionary<string, string?> environment, string[] serveArgs)
     {
-        Redis = redis;
+        _server = server;
+        _disposeRedis = disposeRedis;
+        RedisConfiguration = redisConfiguration;
         Directory = directory;
         Environment = environment;
         _serveArgs = serveArgs;
     }
 
-    public RedisServer Redis { get; }
+    /// <summary>The one Redis server (to stop and restart it), unless the nodes share a Redis Cluster.</summary>
+    public RedisServer Redis => _server ?? throw new InvalidOperationException("this cluster runs on a Redis Cluster");
+
+    /// <summary>What the nodes' <c>--redis</c> says.</summary>
+    public string RedisConfiguration { get; }
 
     public TempDirectory Directory { get; }
 
@@ -45,11 +53,23 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
     {
         var redis = new RedisServer();
         await redis.InitializeAsync();
+        return await StartNodesAsync(redis, redis.DisposeAsync, redis.Configuration, nodes, serveArgs);
+    }
+
+    /// <summary>As <see cref="StartAsync"/>, on a Redis Cluster of three primaries (sharded pub/sub).</summary>
+    public static async Task<ThreeNodeCluster> StartOnRedisClusterAsync(int nodes = 3)
+    {
+        var redis = await RedisClusterServers.StartAsync();
+        return await StartNodesAsync(null, async () => await redis.DisposeAsync(), redis.Configuration, nodes, []);
+    }
+
+    private static async Task<ThreeNodeCluster> StartNodesAsync(RedisServer? server, Func<Task> disposeRedis, string configuration, int nodes, string[] serveArgs)
+    {
         var environment = new Dictionary<string, string?>
         {
             ["SWITCHBOARD_CREDENTIALS_KEY"] = Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)),
         };
-        var cluster = new ThreeNodeCluster(redis, new TempDirectory(), environment, serveArgs);
+        var cluster = new ThreeNodeCluster(server, disposeRedis, configuration, new TempDirectory(), environment, serveArgs);
         try
         {
             for (var i = 0; i < nodes; i++)
@@ -69,7 +89,7 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
     public static string NodeId(int index) => $"node-{(char)('a' + index)}";
 
     /// <summary><c>--store redis --redis ADDR</c> and the data directory every process of this cluster uses.</summary>
-    public string[] StoreArgs => ["--store", "redis", "--redis", Redis.Configuration, "--data-dir", Path.Combine(Directory.Path, "data")];
+    public string[] StoreArgs => ["--store", "redis", "--redis", RedisConfiguration, "--data-dir", Path.Combine(Directory.Path, "data")];
 
     public Task<GatewayProcess> StartNodeAsync(string nodeId) =>
         GatewayProcess.StartAsync(["--urls", "http://127.0.0.1:0", "--node-id", nodeId, .. StoreArgs, .. _serveArgs], Environment);
@@ -124,7 +144,7 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
             await node.DisposeAsync();
         }
 
-        await Redis.DisposeAsync();
+        await _disposeRedis();
         Directory.Dispose();
     }
 

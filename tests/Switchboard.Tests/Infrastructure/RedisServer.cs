@@ -20,7 +20,19 @@ public sealed class RedisServer : IAsyncLifetime
 
     private readonly TempDirectory _directory = new();
     private readonly Queue<string> _output = new();
+    private readonly string[] _extraArgs;
     private Process? _process;
+
+    public RedisServer()
+        : this([])
+    {
+    }
+
+    /// <summary>A server started with <paramref name="extraArgs"/> after the usual ones (e.g. cluster mode's).</summary>
+    public RedisServer(params string[] extraArgs) => _extraArgs = extraArgs;
+
+    /// <summary>The directory it runs in (its files: a cluster node's <c>nodes.conf</c>).</summary>
+    public string DirectoryPath => _directory.Path;
 
     /// <summary>The port it listens on, the same across restarts.</summary>
     public int Port { get; private set; }
@@ -66,11 +78,12 @@ public sealed class RedisServer : IAsyncLifetime
             UseShellExecute = false,
             WorkingDirectory = _directory.Path,
         };
-        foreach (var arg in new[]
-        {
+        foreach (var arg in (string[])
+        [
             "--port", Port.ToString(System.Globalization.CultureInfo.InvariantCulture), "--bind", "127.0.0.1",
             "--save", "", "--appendonly", "no", "--dir", _directory.Path, "--daemonize", "no", "--loglevel", "warning",
-        })
+            .. _extraArgs,
+        ])
         {
             info.ArgumentList.Add(arg);
         }
