@@ -110,6 +110,12 @@ public sealed partial class WebSocketConnection
     /// <summary>Monotonic timestamp of the last message in either direction (idle timeout, as API Gateway measures it).</summary>
     internal long LastTrafficTimestamp => Volatile.Read(ref _lastTrafficTimestamp);
 
+    /// <summary>
+    /// Set when another node already ran this connection's <c>$disconnect</c> (it took this node for dead while it could
+    /// not reach Redis): the close that follows must not run it again.
+    /// </summary>
+    internal bool DisconnectedElsewhere { get; set; }
+
     /// <summary>Whether the registry holds a row for this connection (set by <c>registry.save</c>, cleared by <c>registry.delete</c>).</summary>
     public bool IsRegistered { get; internal set; }
 

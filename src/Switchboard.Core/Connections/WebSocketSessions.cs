@@ -172,7 +172,7 @@ internal sealed partial class WebSocketSessions(
             connections.Remove(connection);
             await delivery.OnDisconnectedAsync(connection).ConfigureAwait(false);
             metrics.Disconnected();
-            await DisconnectAsync(api, connection, runIntegration: true).ConfigureAwait(false);
+            await DisconnectAsync(api, connection, runIntegration: !connection.DisconnectedElsewhere).ConfigureAwait(false);
             connections.Untrack(connection);
             LogDisconnected(logger, connection.Id, connection.CloseStatus);
         }

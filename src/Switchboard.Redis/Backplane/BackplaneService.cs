@@ -114,6 +114,7 @@ internal sealed partial class BackplaneService(
             keep = [.. held.Where(connection => entries.Contains(connection.Id))];
             foreach (var claimed in held.Where(connection => !entries.Contains(connection.Id)))
             {
+                claimed.DisconnectedElsewhere = true;
                 claimed.BeginClose(CloseCodes.GoingAway, ClaimedReason);
             }
 

@@ -127,6 +127,44 @@ public sealed class ClusterFailureTests
     private static readonly TimeSpan DeadRunCleanupAge = TimeSpan.FromSeconds(15);
 
     [Fact]
+    public async Task NodeCutOffFromRedisAlone_IsTakenForDead_AndWhenItIsBackClosesTheSocketsTheClusterEnded_WithoutASecondDisconnect()
+    {
+        await using var backend = await BackendServer.StartAsync();
+        backend.Handle("/disconnect", BackendReply.Json("{}"));
+        using var dir = new TempDirectory();
+        var config = await ProcessTestKit.WriteDefinitionAsync(dir.Path, "switchboard.json", json =>
+            json["webSocketApis"]![0]!["routes"]!["$disconnect"] = JsonNode.Parse($$"""{ "integration": { "type": "http", "uri": "{{backend.Url("/disconnect")}}" } }"""));
+        await using var cluster = await StartAsync(1, "--config", config);
+        await using var proxy = new TcpCutProxy(cluster.Redis.Port);
+        await using var cutOff = await cluster.StartNodeAsync("node-cut-off", $"127.0.0.1:{proxy.Port}");
+        var (client, id) = await ConnectAsync(cutOff);
+        await using var _client = client;
+
+        proxy.Cut();
+
+        // The other node takes it for dead (15 s without a heartbeat), runs the connection's $disconnect and answers 410.
+        await ProcessTestKit.PollAsync(() => Task.FromResult(DisconnectsOf(backend, id)), count => count >= 1, TimeSpan.FromSeconds(40), "the $disconnect of the cut-off node's connection");
+        using (var post = await cluster.A.Http.PostAsync($"/dev/@connections/{id}", new StringContent("anyone?")))
+        {
+            Assert.Equal(HttpStatusCode.Gone, post.StatusCode);
+        }
+
+        // Meanwhile the cut-off node still serves the socket itself.
+        await client.SendTextAsync("{\"action\":\"whoAmI-no-such-route\"}");
+        Assert.Contains(id, await client.ReceiveTextAsync(), StringComparison.Ordinal);
+
+        proxy.Mend();
+
+        // Back on Redis, it finds the connection claimed and closes the socket (1001) instead of writing it back.
+        var closed = await client.ReceiveAsync(TimeSpan.FromSeconds(30));
+        Assert.Equal(1001, closed.CloseStatus);
+        Assert.Equal(Switchboard.Redis.Backplane.BackplaneService.ClaimedReason, closed.CloseDescription);
+        await Task.Delay(TimeSpan.FromSeconds(2));
+        Assert.Equal(1, DisconnectsOf(backend, id));
+        Assert.DoesNotContain(id, await ListAsync(cluster));
+    }
+
+    [Fact]
     public async Task RedisStoppedThenRestarted_CallsThatNeedItAnswer503_LocalSocketsAreServed_AndEverythingComesBack()
     {
         await using var cluster = await StartAsync(2);

@@ -89,10 +89,15 @@ public sealed class ThreeNodeCluster : IAsyncDisposable
     public static string NodeId(int index) => $"node-{(char)('a' + index)}";
 
     /// <summary><c>--store redis --redis ADDR</c> and the data directory every process of this cluster uses.</summary>
-    public string[] StoreArgs => ["--store", "redis", "--redis", RedisConfiguration, "--data-dir", Path.Combine(Directory.Path, "data")];
+    public string[] StoreArgs => StoreArgsWith(RedisConfiguration);
 
-    public Task<GatewayProcess> StartNodeAsync(string nodeId) =>
-        GatewayProcess.StartAsync(["--urls", "http://127.0.0.1:0", "--node-id", nodeId, .. StoreArgs, .. _serveArgs], Environment);
+    private string[] StoreArgsWith(string redis) => ["--store", "redis", "--redis", redis, "--data-dir", Path.Combine(Directory.Path, "data")];
+
+    /// <summary>Starts one more node; <paramref name="redis"/> overrides its <c>--redis</c> (a proxy in front of the same Redis).</summary>
+    public Task<GatewayProcess> StartNodeAsync(string nodeId, string? redis = null) =>
+        GatewayProcess.StartAsync(
+            ["--urls", "http://127.0.0.1:0", "--node-id", nodeId, .. StoreArgsWith(redis ?? RedisConfiguration), .. _serveArgs],
+            Environment);
 
     /// <summary>kill -9 of one node: its process ends at once and cleans nothing up.</summary>
     public async Task KillAsync(int index)
