@@ -21,7 +21,7 @@ public sealed class RedisClusterServers : IAsyncDisposable
         {
             for (var i = 0; i < 3; i++)
             {
-                var server = new RedisServer("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000");
+                var server = RedisServer.WithArgs("--cluster-enabled", "yes", "--cluster-config-file", "nodes.conf", "--cluster-node-timeout", "5000");
                 cluster._servers.Add(server);
                 await server.InitializeAsync();
             }

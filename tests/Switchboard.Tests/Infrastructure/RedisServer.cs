@@ -23,13 +23,16 @@ public sealed class RedisServer : IAsyncLifetime
     private readonly string[] _extraArgs;
     private Process? _process;
 
+    // One public constructor: xunit builds class fixtures with it.
     public RedisServer()
         : this([])
     {
     }
 
-    /// <summary>A server started with <paramref name="extraArgs"/> after the usual ones (e.g. cluster mode's).</summary>
-    public RedisServer(params string[] extraArgs) => _extraArgs = extraArgs;
+    private RedisServer(string[] extraArgs) => _extraArgs = extraArgs;
+
+    /// <summary>A server (not yet started) that runs with <paramref name="extraArgs"/> after the usual ones (e.g. cluster mode's).</summary>
+    public static RedisServer WithArgs(params string[] extraArgs) => new(extraArgs);
 
     /// <summary>The directory it runs in (its files: a cluster node's <c>nodes.conf</c>).</summary>
     public string DirectoryPath => _directory.Path;
