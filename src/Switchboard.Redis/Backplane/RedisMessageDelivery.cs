@@ -258,15 +258,23 @@ internal sealed partial class RedisMessageDelivery : IMessageDelivery
         }
 
         var publishing = PublishAsync(_keys.All, message);
-        if (publishing.IsCompleted || Interlocked.Increment(ref _handOffsInFlight) > MaxHandOffsInFlight)
+        if (publishing.IsCompleted)
         {
-            if (!publishing.IsCompleted)
+            await publishing.ConfigureAwait(false);
+            return new FanOutResult(localSent, Complete: true);
+        }
+
+        if (Interlocked.Increment(ref _handOffsInFlight) > MaxHandOffsInFlight)
+        {
+            try
+            {
+                await publishing.ConfigureAwait(false);
+                return new FanOutResult(localSent, Complete: true);
+            }
+            finally
             {
                 Interlocked.Decrement(ref _handOffsInFlight);
             }
-
-            await publishing.ConfigureAwait(false);
-            return new FanOutResult(localSent, Complete: true);
         }
 
         _ = ObserveHandOffAsync(publishing, message.Api, message.Stage);
