@@ -1,14 +1,15 @@
 #!/usr/bin/env bash
 # bench/run.sh: the benchmark matrix, Switchboard against its peers, side by side in one run.
 #
-# Installs the peers (npm ci), builds Switchboard, the generator and the .NET peers in Release, then for each
-# round, target and scenario starts a fresh server pinned to one core, drives it with switchboard-bench pinned
-# to the other core, and stops it. Every run is appended to bench/results/<timestamp>/results.jsonl; at the end
+# Installs the Node peers the run includes (npm ci), builds Switchboard, the generator and the .NET peers in Release,
+# then for each round, target and scenario starts a fresh server pinned to one core, drives it with switchboard-bench
+# pinned to the other core, and stops it. Every run is appended to bench/results/<timestamp>/results.jsonl; at the end
 # bench/report.js prints the table (medians with min and max, and Switchboard / peer ratios).
 #
-#   bench/run.sh                   full matrix, 3 rounds (about 14 minutes on 2 cores, builds included)
+#   bench/run.sh                   full matrix, 3 rounds (about 16 minutes on 2 cores, builds included)
 #   bench/run.sh --quick --runs 1  every scenario once with short durations, to check the tooling
-#   bench/run.sh --only node-ws    one target (repeatable, or a comma list)
+#   bench/run.sh --only node-ws    one target (repeatable, or a comma list): switchboard, node-ws, uwebsockets,
+#                                  aspnet-naive, signalr
 #   bench/run.sh --cases idle      only these cases (fanout-max, fanout-50k, idle, connect, slow, rest)
 #
 # Environment: SERVER_CPUS (default 0) and BENCH_CPUS (default 1) pick the cores; DURATION and WARMUP (seconds)
@@ -39,7 +40,7 @@ while [[ $# -gt 0 ]]; do
 done
 [[ "$RUNS" =~ ^[1-9][0-9]*$ ]] || { echo "run.sh: --runs must be a positive integer, got '$RUNS'" >&2; exit 2; }
 
-ALL_TARGETS=(switchboard node-ws aspnet-naive signalr)
+ALL_TARGETS=(switchboard node-ws uwebsockets aspnet-naive signalr)
 TARGETS=()
 if [[ ${#ONLY[@]} -eq 0 ]]; then
   TARGETS=("${ALL_TARGETS[@]}")
@@ -117,7 +118,7 @@ START_TIME=$SECONDS
 
 # What docs/performance.md needs to name the machine and reproduce the run.
 {
-  echo "command: bench/run.sh --runs $RUNS$([[ $QUICK -eq 1 ]] && echo " --quick")$([[ ${#ONLY[@]} -gt 0 ]] && echo " --only $(IFS=,; echo "${TARGETS[*]}")")"
+  echo "command: bench/run.sh --runs $RUNS$([[ $QUICK -eq 1 ]] && echo " --quick")$([[ ${#ONLY[@]} -gt 0 ]] && echo " --only $(IFS=,; echo "${TARGETS[*]}")")$([[ ${#CASES[@]} -gt 0 ]] && echo " --cases $(IFS=,; echo "${CASES[*]}")")"
   echo "date: $(date -u +%Y-%m-%dT%H:%M:%SZ)"
   echo "commit: $(git -C "$ROOT" rev-parse --short HEAD 2> /dev/null || echo unknown)$(git -C "$ROOT" diff --quiet HEAD 2> /dev/null || echo " (with uncommitted changes)")"
   echo "cpu: $(grep -m1 'model name' /proc/cpuinfo 2> /dev/null | cut -d: -f2- | sed 's/^ *//') ($(nproc) cores; server on $SERVER_CPUS, generator on $BENCH_CPUS)"
@@ -128,8 +129,13 @@ START_TIME=$SECONDS
   echo "durations: $DURATION s measured after $WARMUP s warm-up"
 } > "$OUT/env.txt"
 
-say "Installing peers (npm ci)"
-(cd "$PEERS/node-ws" && npm ci --no-audit --no-fund --loglevel=error)
+# Only the Node peers this run includes: uwebsockets ships prebuilt binaries for every platform (about 250 MB
+# installed), which a run without it need not fetch.
+for peer in node-ws uwebsockets; do
+  [[ " ${TARGETS[*]} " == *" $peer "* ]] || continue
+  say "Installing the $peer peer (npm ci)"
+  (cd "$PEERS/$peer" && npm ci --no-audit --no-fund --loglevel=error)
+done
 
 say "Building Switchboard, the generator and the .NET peers (Release)"
 PROJECTS=("$ROOT/src/Switchboard" "$BENCH/Switchboard.Bench" "$PEERS/aspnet-naive" "$PEERS/signalr")
@@ -210,6 +216,9 @@ start_server() {
     node-ws)
       PORT="$PORT" "${ON_SERVER_CPUS[@]}" node "$PEERS/node-ws/server.js" > "$log" 2>&1 &
       ;;
+    uwebsockets)
+      PORT="$PORT" "${ON_SERVER_CPUS[@]}" node "$PEERS/uwebsockets/server.js" > "$log" 2>&1 &
+      ;;
     aspnet-naive)
       "${ON_SERVER_CPUS[@]}" "$NAIVE_BIN" --urls "http://127.0.0.1:$PORT" > "$log" 2>&1 &
       ;;
@@ -221,7 +230,8 @@ start_server() {
   esac
   SERVER_PID=$!
 
-  # Ready when it answers HTTP at all (Switchboard's /readyz says 200, the ws server 426, the others 200).
+  # Ready when it answers HTTP at all (Switchboard's /readyz says 200, the ws and uWebSockets.js servers 426, the
+  # others 200).
   local tries=0
   until [[ "$(curl -s -o /dev/null -w '%{http_code}' --max-time 1 "http://127.0.0.1:$PORT/readyz" || true)" =~ ^[1-5][0-9][0-9]$ ]]; do
     if ! kill -0 "$SERVER_PID" 2> /dev/null; then
