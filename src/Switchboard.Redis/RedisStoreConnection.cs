@@ -24,7 +24,6 @@ public sealed class RedisStoreConnection : IAsyncDisposable, IDisposable
         _multiplexer = multiplexer;
         KeyPrefix = "{" + keyPrefix + "}:";
         Database = multiplexer.GetDatabase();
-        Subscriber = multiplexer.GetSubscriber();
     }
 
     /// <summary>What every key of this store starts with: the prefix name as a hash tag and a colon, e.g. <c>{switchboard}:</c>.</summary>
@@ -33,8 +32,6 @@ public sealed class RedisStoreConnection : IAsyncDisposable, IDisposable
     public IConnectionMultiplexer Multiplexer => _multiplexer;
 
     public IDatabase Database { get; }
-
-    public ISubscriber Subscriber { get; }
 
     /// <summary>
     /// Connects with a StackExchange.Redis configuration string (<c>host:port[,option=value...]</c>). Returns while
@@ -71,8 +68,6 @@ public sealed class RedisStoreConnection : IAsyncDisposable, IDisposable
     /// <summary>The full key for <paramref name="name"/>: <see cref="KeyPrefix"/> followed by it.</summary>
     public RedisKey Key(string name) => new(KeyPrefix + name);
 
-    /// <summary>A pub/sub channel under the same prefix, so deployments sharing one Redis do not hear each other.</summary>
-    public RedisChannel Channel(string name) => RedisChannel.Literal(KeyPrefix + name);
 
     public async ValueTask DisposeAsync() => await _multiplexer.DisposeAsync().ConfigureAwait(false);
 

@@ -7,45 +7,27 @@ internal sealed class BackplaneMetrics
 {
     public BackplaneMetrics(GatewayMetrics metrics, Func<int> pendingCalls)
     {
-        metrics.Register(new MetricDefinition
+        void Add(string name, MetricKind kind, string unit, string help, Func<long> value) => metrics.Register(new MetricDefinition
         {
-            PrometheusName = "switchboard_backplane_published_total", InstrumentName = "switchboard.backplane.published", Kind = MetricKind.Counter,
-            Unit = "{message}", Help = "Messages this node published on the Redis backplane (one per send to many, whatever the number of recipients).",
-            Value = () => PublishedCount,
+            PrometheusName = "switchboard_backplane_" + name.Replace('.', '_') + (kind == MetricKind.Counter ? "_total" : ""),
+            InstrumentName = "switchboard.backplane." + name,
+            Kind = kind,
+            Unit = unit,
+            Help = help,
+            Value = value,
         });
-        metrics.Register(new MetricDefinition
-        {
-            PrometheusName = "switchboard_backplane_published_bytes_total", InstrumentName = "switchboard.backplane.published.bytes", Kind = MetricKind.Counter,
-            Unit = "By", Help = "Bytes this node published on the Redis backplane.", Value = () => PublishedBytes,
-        });
-        metrics.Register(new MetricDefinition
-        {
-            PrometheusName = "switchboard_backplane_received_total", InstrumentName = "switchboard.backplane.received", Kind = MetricKind.Counter,
-            Unit = "{message}", Help = "Sends and calls from other nodes this node handled.", Value = () => ReceivedCount,
-        });
-        metrics.Register(new MetricDefinition
-        {
-            PrometheusName = "switchboard_backplane_unavailable_total", InstrumentName = "switchboard.backplane.unavailable", Kind = MetricKind.Counter,
-            Unit = "{call}", Help = "Sends and calls answered 503 (or incomplete) because another node could not be reached through Redis in time.",
-            Value = () => IncompleteCount,
-        });
-        metrics.Register(new MetricDefinition
-        {
-            PrometheusName = "switchboard_backplane_malformed_total", InstrumentName = "switchboard.backplane.malformed", Kind = MetricKind.Counter,
-            Unit = "{message}", Help = "Messages on the backplane's channels that were not backplane messages (another program on the same channel names), ignored.",
-            Value = () => MalformedCount,
-        });
-        metrics.Register(new MetricDefinition
-        {
-            PrometheusName = "switchboard_backplane_restores_total", InstrumentName = "switchboard.backplane.restores", Kind = MetricKind.Counter,
-            Unit = "{restore}", Help = "Times this node wrote its live connections back into Redis after the connection to it came back.",
-            Value = () => RestoredCount,
-        });
-        metrics.Register(new MetricDefinition
-        {
-            PrometheusName = "switchboard_backplane_pending_calls", InstrumentName = "switchboard.backplane.pending_calls", Kind = MetricKind.Gauge,
-            Unit = "{call}", Help = "Calls waiting for another node's answer (bounded).", Value = () => pendingCalls(),
-        });
+
+        Add("published", MetricKind.Counter, "{message}",
+            "Messages this node published on the Redis backplane (one per send to many, whatever the number of recipients).", () => PublishedCount);
+        Add("published.bytes", MetricKind.Counter, "By", "Bytes this node published on the Redis backplane.", () => PublishedBytes);
+        Add("received", MetricKind.Counter, "{message}", "Sends and calls from other nodes this node handled.", () => ReceivedCount);
+        Add("unavailable", MetricKind.Counter, "{call}",
+            "Sends and calls answered 503 (or incomplete) because another node could not be reached through Redis in time.", () => IncompleteCount);
+        Add("malformed", MetricKind.Counter, "{message}",
+            "Messages on the backplane's channels that were not backplane messages (another program on the same channel names), ignored.", () => MalformedCount);
+        Add("restores", MetricKind.Counter, "{restore}",
+            "Times this node wrote its live connections back into Redis after the connection to it came back.", () => RestoredCount);
+        Add("pending_calls", MetricKind.Gauge, "{call}", "Calls waiting for another node's answer (bounded).", () => pendingCalls());
     }
 
     private long _published;
