@@ -4,9 +4,10 @@ using System.Threading.Tasks.Sources;
 namespace Switchboard.Connections;
 
 /// <summary>
-/// The outbound side: a bounded queue of shared frames and the one loop that writes them. The queue is a ring of
-/// frame references under a short lock (no allocation per message, nothing held while idle); the send loop waits on a
-/// reusable value-task source, so a waiting connection costs no task either.
+/// The outbound side: a bounded queue of shared frames and what writes them. The queue is a ring of frame references
+/// under a short lock (no allocation per message, nothing held while idle). A connection that owns its socket writes
+/// a frame straight to it while nothing is queued (<c>WebSocketConnection.SocketWrites.cs</c>); one that writes through
+/// a pipe has a send loop (below) that waits on a reusable value-task source, so a waiting connection costs no task.
 /// </summary>
 public sealed partial class WebSocketConnection : IValueTaskSource<bool>
 {
@@ -42,18 +43,29 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
                 return EnqueueResult.Closed;
             }
 
+            // Nothing queued and nobody writing: the frame goes to the socket now, on this thread.
+            if (_socket is not null && !_writerRunning)
+            {
+                if (!WriteNowLocked(frame))
+                {
+                    _metrics.MessagesDropped(isMessage ? 1 : 0);
+                    return EnqueueResult.Closed;
+                }
+
+                if (isMessage)
+                {
+                    Volatile.Write(ref _lastTrafficTimestamp, Now());
+                    _metrics.MessagesSent(1);
+                }
+
+                return EnqueueResult.Queued;
+            }
+
             // An empty queue takes any one frame, so a message of the largest allowed size (whose frame is a few
             // header bytes longer) never trips a byte bound set equal to it.
             if (_count < _settings.OutboundQueueMessages && (_count == 0 || _queuedBytes + frame.Length <= _settings.OutboundQueueBytes))
             {
-                if (_ring is null || _count == _ring.Length)
-                {
-                    Grow();
-                }
-
-                _ring![(_head + _count) & (_ring.Length - 1)] = new OutboundFrame(frame, isMessage);
-                _count++;
-                _queuedBytes += frame.Length;
+                PushLocked(new OutboundFrame(frame, isMessage));
                 WakeSenderLocked();
                 return EnqueueResult.Queued;
             }
@@ -77,7 +89,14 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
             if (!_queueCompleted)
             {
                 _queueCompleted = true;
-                WakeSenderLocked();
+                if (_socket is not null)
+                {
+                    FinishSocketWritesLocked();
+                }
+                else
+                {
+                    WakeSenderLocked();
+                }
             }
         }
     }
@@ -94,6 +113,18 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
             _senderWaiting = false;
             _wake.SetResult(true);
         }
+    }
+
+    private void PushLocked(OutboundFrame frame)
+    {
+        if (_ring is null || _count == _ring.Length)
+        {
+            Grow();
+        }
+
+        _ring![(_head + _count) & (_ring.Length - 1)] = frame;
+        _count++;
+        _queuedBytes += frame.Bytes.Length;
     }
 
     private void Grow()
@@ -113,25 +144,30 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
     {
         lock (_queueLock)
         {
-            if (_count == 0)
-            {
-                frame = default;
-                if (_ring is { Length: > KeptRingSize })
-                {
-                    _ring = null;
-                    _head = 0;
-                }
+            return DequeueLocked(out frame);
+        }
+    }
 
-                return false;
+    private bool DequeueLocked(out OutboundFrame frame)
+    {
+        if (_count == 0)
+        {
+            frame = default;
+            if (_ring is { Length: > KeptRingSize })
+            {
+                _ring = null;
+                _head = 0;
             }
 
-            frame = _ring![_head];
-            _ring[_head] = default;
-            _head = (_head + 1) & (_ring.Length - 1);
-            _count--;
-            _queuedBytes -= frame.Bytes.Length;
-            return true;
+            return false;
         }
+
+        frame = _ring![_head];
+        _ring[_head] = default;
+        _head = (_head + 1) & (_ring.Length - 1);
+        _count--;
+        _queuedBytes -= frame.Bytes.Length;
+        return true;
     }
 
     private async Task SendLoopAsync()
@@ -149,7 +185,7 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
                 {
                     if (!discard)
                     {
-                        _output.Write(frame.Bytes.Span);
+                        _output!.Write(frame.Bytes.Span);
                     }
 
                     bytes += frame.Bytes.Length;
@@ -171,7 +207,7 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
                         _metrics.MessagesSent(dataMessages);
                     }
 
-                    var flush = await _output.FlushAsync(token).ConfigureAwait(false);
+                    var flush = await _output!.FlushAsync(token).ConfigureAwait(false);
                     if (flush.IsCompleted)
                     {
                         return;
@@ -209,8 +245,8 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
 
             if (_closeFrame is { } closeFrame && Volatile.Read(ref _state) == StateClosing)
             {
-                _output.Write(closeFrame);
-                await _output.FlushAsync(token).ConfigureAwait(false);
+                _output!.Write(closeFrame);
+                await _output!.FlushAsync(token).ConfigureAwait(false);
             }
         }
         catch (OperationCanceledException)

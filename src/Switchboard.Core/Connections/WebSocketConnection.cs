@@ -5,8 +5,9 @@ using Switchboard.Operations;
 namespace Switchboard.Connections;
 
 /// <summary>
-/// One client socket after the handshake: one receive loop (<c>WebSocketConnection.Receive.cs</c>), one send loop with
-/// a bounded outbound queue (<c>WebSocketConnection.Send.cs</c>), and the close handshake that ends both.
+/// One client socket after the handshake: one receive loop (<c>WebSocketConnection.Receive.cs</c>), a bounded outbound
+/// queue with what writes it (<c>WebSocketConnection.Send.cs</c>: straight to an owned socket, <c>.SocketWrites.cs</c>,
+/// or a send loop over a pipe), and the close handshake that ends both.
 /// Everything another thread may call (<see cref="TryEnqueue"/>, <see cref="BeginClose"/>) is safe to call at any time and
 /// never waits on the socket (the queue takes a short lock; the close is one compare-and-swap).
 /// </summary>
@@ -16,9 +17,9 @@ public sealed partial class WebSocketConnection
     private const int StateClosing = 1;
     private const int StateClosed = 2;
 
-    private Action _abortTransport = static () => { };
+    private Action? _abortTransport;
     private PipeReader _input = null!;
-    private PipeWriter _output = null!;
+    private PipeWriter? _output;
     private readonly ConnectionSettings _settings;
     private readonly GatewayMetrics _metrics;
     private readonly TimeProvider _time;
@@ -166,15 +167,24 @@ public sealed partial class WebSocketConnection
     internal event Action<WebSocketConnection>? Closing;
 
     /// <summary>
-    /// Runs both loops over <paramref name="transport"/> (the socket after the 101) until the connection is finished;
-    /// never throws. <paramref name="abortTransport"/> drops the TCP connection.
+    /// Runs the connection over <paramref name="transport"/> (the socket after the 101) until it is finished; never
+    /// throws. An owned socket is shut down and closed at the end.
     /// </summary>
-    internal async Task RunAsync(IDuplexPipe transport, Action abortTransport, IMessageHandler handler)
+    internal async Task RunAsync(ConnectionTransport transport, IMessageHandler handler)
     {
         _input = transport.Input;
         _output = transport.Output;
-        _abortTransport = abortTransport;
-        var sending = SendLoopAsync();
+        _abortTransport = transport.Abort;
+        Task? sending = null;
+        if (transport.Socket is { } socket)
+        {
+            AttachSocket(socket);
+        }
+        else
+        {
+            sending = SendLoopAsync();
+        }
+
         try
         {
             await ReceiveLoopAsync(handler).ConfigureAwait(false);
@@ -205,18 +215,28 @@ public sealed partial class WebSocketConnection
             _abort.Cancel();
         }
 
-        await sending.ConfigureAwait(false);
+        await (sending ?? SocketWritesFinishedAsync()).ConfigureAwait(false);
         Volatile.Write(ref _state, StateClosed);
         Interlocked.Exchange(ref _closeDeadline, null)?.Dispose();
         if (_abort.IsCancellationRequested)
         {
             // The close handshake did not finish in time (or the peer vanished): drop the TCP connection rather than
             // let the server try to flush to a client that is not reading.
-            _abortTransport();
+            DropTransport();
         }
 
         await _input.CompleteAsync().ConfigureAwait(false);
-        await _output.CompleteAsync().ConfigureAwait(false);
+        if (_output is not null)
+        {
+            await _output.CompleteAsync().ConfigureAwait(false);
+        }
+        else
+        {
+            // Everything to send is sent: close the TCP connection (the server closes first, RFC 6455 section 7.1.1).
+            AbortSocket();
+            transport.Socket!.Dispose();
+        }
+
         _abort.Dispose();
     }
 
@@ -255,9 +275,20 @@ public sealed partial class WebSocketConnection
         }
 
         CancelLoops();
+        DropTransport();
+    }
+
+    private void DropTransport()
+    {
+        if (_socket is not null)
+        {
+            AbortSocket();
+            return;
+        }
+
         try
         {
-            _abortTransport();
+            _abortTransport?.Invoke();
         }
         catch (ObjectDisposedException)
         {
@@ -283,6 +314,9 @@ public sealed partial class WebSocketConnection
         {
             // Finished in the meantime.
         }
+
+        // A write to an owned socket takes no cancellation token: dropping the socket is what ends it.
+        AbortSocket();
     }
 
     private long Now() => _time.GetTimestamp();

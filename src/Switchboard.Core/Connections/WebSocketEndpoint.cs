@@ -13,9 +13,8 @@ namespace Switchboard.Connections;
 /// </summary>
 internal sealed class WebSocketEndpoint(WebSocketSessions sessions, GatewayLifecycle lifecycle, ConnectionAdmission admission)
 {
-    // After the upgrade Kestrel hands over the socket as a Stream (Request.Body reads nothing then). Zero-byte reads
-    // keep an idle connection from holding a buffer; the writer coalesces a burst into one write.
-    private static readonly StreamPipeReaderOptions InputOptions = new(bufferSize: 4096, minimumReadSize: 1024, leaveOpen: true, useZeroByteReads: true);
+    // After the upgrade Kestrel hands over the socket as a Stream (Request.Body reads nothing then), read as an owned
+    // socket is (ConnectionTransport.ReadOptions); the writer coalesces a burst into one write.
     private static readonly StreamPipeWriterOptions OutputOptions = new(minimumBufferSize: 4096, leaveOpen: true);
 
     public async Task HandleAsync(HttpContext http, WebSocketApiRuntime api, string stage, GatewayRuntime runtime)
@@ -97,7 +96,7 @@ internal sealed class WebSocketEndpoint(WebSocketSessions sessions, GatewayLifec
             try
             {
                 var stream = await upgrade.UpgradeAsync().ConfigureAwait(false);
-                return (new StreamDuplexPipe(PipeReader.Create(stream, InputOptions), PipeWriter.Create(stream, OutputOptions)), http.Abort);
+                return new ConnectionTransport(PipeReader.Create(stream, ConnectionTransport.ReadOptions), PipeWriter.Create(stream, OutputOptions), null, http.Abort);
             }
             catch (Exception ex) when (ex is IOException or InvalidOperationException)
             {
@@ -130,6 +129,4 @@ internal sealed class WebSocketEndpoint(WebSocketSessions sessions, GatewayLifec
             IsHttps = request.IsHttps,
         };
     }
-
-    private sealed record StreamDuplexPipe(PipeReader Input, PipeWriter Output) : IDuplexPipe;
 }

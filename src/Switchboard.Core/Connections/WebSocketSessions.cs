@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using Microsoft.Extensions.Logging;
 using Switchboard.Groups;
 using Switchboard.Integrations;
@@ -139,7 +138,7 @@ internal sealed partial class WebSocketSessions(
     /// that failed); the connection runs until closed, then is cleaned up. Reachable before the 101, so a backend told
     /// of the connection by the client's first message can already post to it (frames wait in its queue).
     /// </summary>
-    public async Task RunAsync(WebSocketApiRuntime api, WebSocketConnection connection, Func<Task<(IDuplexPipe Transport, Action Abort)?>> acceptAsync)
+    public async Task RunAsync(WebSocketApiRuntime api, WebSocketConnection connection, Func<Task<ConnectionTransport?>> acceptAsync)
     {
         connection.Closing += connections.Remove;
         connections.Track(connection);
@@ -154,14 +153,14 @@ internal sealed partial class WebSocketSessions(
         try
         {
             var accepted = await acceptAsync().ConfigureAwait(false);
-            if (accepted is not { } socket)
+            if (accepted is not { } transport)
             {
                 connection.Abort();
                 return;
             }
 
             LogConnected(logger, connection.Id, api.Name, connection.Stage, connection.SourceIp);
-            await connection.RunAsync(socket.Transport, socket.Abort, router).ConfigureAwait(false);
+            await connection.RunAsync(transport, router).ConfigureAwait(false);
             if (connection.UnexpectedFailure is { } failure)
             {
                 LogUnexpectedFailure(failure, connection.Id);

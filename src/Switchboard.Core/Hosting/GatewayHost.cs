@@ -125,7 +125,12 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddSingleton(provider => new GatewayRuntimeHolder(provider.GetRequiredService<GatewayRuntimeBuilder>().Build(options.Definition)));
         services.AddSingleton<MessageRouter>();
         services.AddSingleton<WebSocketSessions>();
+        services.AddSingleton<RawHandshakes>();
         services.AddSingleton<WebSocketConnectionMiddleware>();
+
+        // Registered after UseSockets, so Kestrel binds TCP endpoints with it: WebSocket handshakes on plain HTTP then
+        // own their sockets (docs/architecture.md, "Connections own their sockets"); the rest reaches Kestrel unchanged.
+        services.AddSingleton<Microsoft.AspNetCore.Connections.IConnectionListenerFactory, Connections.Sockets.SocketListenerFactory>();
         services.AddSingleton<WebSocketEndpoint>();
         services.AddSingleton<ConnectionsEndpoint>();
         services.AddSingleton<StageEndpoint>();

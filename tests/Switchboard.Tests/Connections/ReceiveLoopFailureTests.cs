@@ -22,7 +22,7 @@ public sealed class ReceiveLoopFailureTests
         var connection = new WebSocketConnection(
             "AAAAAAAAAAAAAAAA", "api", "dev", "127.0.0.1", null, ConnectionSettings.From(new LimitsDefinition()), new GatewayMetrics(), TimeProvider.System, new MessageAssemblyBudget(new LimitsDefinition().MessageAssemblyBudgetBytes));
 
-        var running = connection.RunAsync(new DuplexPipe(toServer.Reader, fromServer.Writer), static () => { }, new ThrowingHandler());
+        var running = connection.RunAsync(ConnectionTransport.OverPipe(new DuplexPipe(toServer.Reader, fromServer.Writer), static () => { }), new ThrowingHandler());
         await toServer.Writer.WriteAsync(MaskedText("boom"));
 
         var close = await ReadCloseAsync(fromServer.Reader);

@@ -152,7 +152,7 @@ public sealed class StreamingAssemblyTests
             Budget = budget ?? new MessageAssemblyBudget(limits.MessageAssemblyBudgetBytes);
             _connection = new WebSocketConnection(
                 "AAAAAAAAAAAAAAAA", "api", "dev", "127.0.0.1", null, ConnectionSettings.From(limits), new GatewayMetrics(), TimeProvider.System, Budget);
-            _running = _connection.RunAsync(new DuplexPipe(_toServer.Reader, _fromServer.Writer), static () => { }, this);
+            _running = _connection.RunAsync(ConnectionTransport.OverPipe(new DuplexPipe(_toServer.Reader, _fromServer.Writer), static () => { }), this);
         }
 
         public MessageAssemblyBudget Budget { get; }

@@ -57,7 +57,7 @@ public sealed class ReceiveLoopFuzzTests
             "AAAAAAAAAAAAAAAA", "api", "dev", "127.0.0.1", null, ConnectionSettings.From(limits), new GatewayMetrics(), TimeProvider.System, new MessageAssemblyBudget(limits.MessageAssemblyBudgetBytes));
         var handler = new RecordingHandler();
 
-        var running = connection.RunAsync(new DuplexPipe(toServer.Reader, fromServer.Writer), static () => { }, handler);
+        var running = connection.RunAsync(ConnectionTransport.OverPipe(new DuplexPipe(toServer.Reader, fromServer.Writer), static () => { }), handler);
         var offset = 0;
         foreach (var size in Fuzz.Chunks(random, input.Length))
         {

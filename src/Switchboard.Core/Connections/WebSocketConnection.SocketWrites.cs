@@ -1,0 +1,250 @@
+using System.Net.Sockets;
+using System.Runtime.InteropServices;
+
+namespace Switchboard.Connections;
+
+/// <summary>
+/// Writing to a socket the connection owns (docs/architecture.md, "Connections own their sockets"). While nothing is
+/// queued, a frame is written by whoever sends it (a broadcast's fan-out loop, the receive loop's pong) with one
+/// non-blocking <c>send()</c>, on that thread: no queue, no wake-up, no pipe. Only when the kernel's buffer is full
+/// does the rest of the frame wait in the connection's bounded queue, and an asynchronous writer sends the queue as the
+/// socket drains; while it runs, later frames queue behind it, so frames never interleave or reorder. An idle
+/// connection holds no writer, no task and no buffer.
+/// </summary>
+public sealed partial class WebSocketConnection
+{
+    private Socket? _socket;              // set under _queueLock once the 101 is out; null on a pipe transport
+    private bool _writerRunning;          // guarded by _queueLock: the asynchronous writer owns the socket's sending side
+    private bool _closeFrameTaken;        // guarded by _queueLock: the close frame went to the socket (or behind the queue)
+    private TaskCompletionSource? _writesFinished; // guarded by _queueLock: made only when RunAsync must wait for the writer
+
+    /// <summary>Starts writing to an owned socket; what was queued before the 101 (a backend may post as soon as <c>$connect</c> answered) goes first.</summary>
+    private void AttachSocket(Socket socket)
+    {
+        lock (_queueLock)
+        {
+            _socket = socket;
+            if (_count > 0)
+            {
+                StartWriterLocked();
+            }
+            else if (_queueCompleted)
+            {
+                FinishSocketWritesLocked();
+            }
+        }
+    }
+
+    /// <summary>
+    /// Writes as much of <paramref name="frame"/> as the kernel takes now, without blocking; the rest is queued for the
+    /// writer. Called under <see cref="_queueLock"/> with nothing queued and no writer running. False when the socket
+    /// failed (the peer is gone): then nothing more is written, and the receive loop ends the connection.
+    /// </summary>
+    private bool WriteNowLocked(ReadOnlyMemory<byte> frame)
+    {
+        int sent;
+        SocketError error;
+        try
+        {
+            sent = _socket!.Send(frame.Span, SocketFlags.None, out error);
+        }
+        catch (ObjectDisposedException)
+        {
+            sent = 0;
+            error = SocketError.Shutdown;
+        }
+
+        if (error == SocketError.Success && sent == frame.Length)
+        {
+            return true;
+        }
+
+        if (error is SocketError.Success or SocketError.WouldBlock)
+        {
+            // The kernel's buffer is full: the rest of this frame is first in the queue (its message was already counted).
+            PushLocked(new OutboundFrame(frame[sent..], IsMessage: false, IsRemainder: true));
+            StartWriterLocked();
+            return true;
+        }
+
+        FailSocketLocked();
+        return false;
+    }
+
+    /// <summary>
+    /// The queue was completed (a close began or the peer vanished): with no writer running, the close frame (when this
+    /// side is closing) is written now; a running writer writes it after what is queued, or drops that first.
+    /// </summary>
+    private void FinishSocketWritesLocked()
+    {
+        if (_writerRunning)
+        {
+            return;
+        }
+
+        if (TakeCloseFrameLocked() is { } close && !WriteNowLocked(close))
+        {
+            return;
+        }
+
+        if (!_writerRunning)
+        {
+            _writesFinished?.TrySetResult();
+        }
+    }
+
+    private byte[]? TakeCloseFrameLocked()
+    {
+        if (_closeFrameTaken || _closeFrame is not { } close || Volatile.Read(ref _state) != StateClosing)
+        {
+            return null;
+        }
+
+        _closeFrameTaken = true;
+        return close;
+    }
+
+    /// <summary>The socket cannot be written any more: nothing is taken or sent from now on, and the transport is dropped.</summary>
+    private void FailSocketLocked()
+    {
+        _discardQueued = true;
+        _queueCompleted = true;
+        var dropped = 0;
+        while (DequeueLocked(out var frame))
+        {
+            dropped += frame.IsMessage ? 1 : 0;
+        }
+
+        _metrics.MessagesDropped(dropped);
+        if (!_writerRunning)
+        {
+            _writesFinished?.TrySetResult();
+        }
+
+        AbortSocket();
+    }
+
+    private void StartWriterLocked()
+    {
+        _writerRunning = true;
+
+        // Off this thread: the caller holds the queue's lock (and may be a fan-out loop with other recipients to serve).
+        ThreadPool.UnsafeQueueUserWorkItem(static connection => _ = connection.WriteQueuedAsync(), this, preferLocal: false);
+    }
+
+    /// <summary>Sends the queue as the socket drains, then the close frame when closing; ends when the queue is empty.</summary>
+    private async Task WriteQueuedAsync()
+    {
+        var socket = _socket!;
+        var segments = new List<ArraySegment<byte>>();
+        try
+        {
+            while (true)
+            {
+                var messages = 0;
+                bool discard;
+                byte[]? close = null;
+                lock (_queueLock)
+                {
+                    discard = _discardQueued;
+                    if (_count == 0)
+                    {
+                        close = TakeCloseFrameLocked();
+                        if (close is null)
+                        {
+                            _writerRunning = false;
+                            if (_queueCompleted)
+                            {
+                                _writesFinished?.TrySetResult();
+                            }
+
+                            return;
+                        }
+                    }
+
+                    var bytes = 0L;
+                    while (bytes < MaxBytesPerFlush && DequeueLocked(out var frame))
+                    {
+                        bytes += frame.Bytes.Length;
+                        messages += frame.IsMessage ? 1 : 0;
+
+                        // Dropping never cuts a frame: the rest of one already partly on the wire is always sent.
+                        if (!discard || frame.IsRemainder)
+                        {
+                            segments.Add(ArrayOf(frame.Bytes));
+                        }
+                    }
+                }
+
+                if (discard)
+                {
+                    _metrics.MessagesDropped(messages);
+                }
+                else if (messages > 0)
+                {
+                    Volatile.Write(ref _lastTrafficTimestamp, Now());
+                    _metrics.MessagesSent(messages);
+                }
+
+                if (close is not null)
+                {
+                    await socket.SendAsync(close, SocketFlags.None).ConfigureAwait(false);
+                }
+                else if (segments.Count == 1)
+                {
+                    await socket.SendAsync(segments[0], SocketFlags.None).ConfigureAwait(false);
+                }
+                else if (segments.Count > 1)
+                {
+                    await socket.SendAsync(segments, SocketFlags.None).ConfigureAwait(false);
+                }
+
+                segments.Clear();
+            }
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
+        {
+            lock (_queueLock)
+            {
+                _writerRunning = false;
+                FailSocketLocked();
+            }
+        }
+    }
+
+    /// <summary>Waits until everything the socket will ever be sent has been sent (or dropped); the queue is complete by then.</summary>
+    private async Task SocketWritesFinishedAsync()
+    {
+        Task? finished = null;
+        lock (_queueLock)
+        {
+            if (!_queueCompleted || _writerRunning)
+            {
+                _writesFinished ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+                finished = _writesFinished.Task;
+            }
+        }
+
+        if (finished is not null)
+        {
+            await finished.ConfigureAwait(false);
+        }
+    }
+
+    /// <summary>Drops the TCP connection: a pending read ends, a pending write fails.</summary>
+    private void AbortSocket()
+    {
+        try
+        {
+            _socket?.Shutdown(SocketShutdown.Both);
+        }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // Already shut down or closed.
+        }
+    }
+
+    /// <summary>Frames are built in arrays (shared by every recipient) or sliced from one; a frame from elsewhere is copied once.</summary>
+    private static ArraySegment<byte> ArrayOf(ReadOnlyMemory<byte> bytes) =>
+        MemoryMarshal.TryGetArray(bytes, out var segment) ? segment : new ArraySegment<byte>(bytes.ToArray());
+}
