@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.WebUtilities;
+using Microsoft.Extensions.Logging;
 using Switchboard.Operations;
 using Switchboard.Routing;
 
@@ -12,10 +13,29 @@ namespace Switchboard.Connections;
 /// which owns the socket, and <see cref="WebSocketConnectionMiddleware"/>, which reads and writes Kestrel's transport
 /// pipes): admission, <c>$connect</c>, then the 101 or a refusal written straight to the socket, then the connection.
 /// </summary>
-internal sealed class RawHandshakes(GatewayRuntimeHolder runtime, WebSocketSessions sessions, ConnectionAdmission admission)
+internal sealed partial class RawHandshakes(GatewayRuntimeHolder runtime, WebSocketSessions sessions, ConnectionAdmission admission, ILogger<RawHandshakes> logger)
 {
-    /// <summary>Runs the handshake <paramref name="request"/> (already matched to a WebSocket API) and then the connection; returns when it is over.</summary>
+    /// <summary>
+    /// Runs the handshake <paramref name="request"/> (already matched to a WebSocket API) and then the connection;
+    /// returns when it is over, with the transport closed. Never throws: a failure is logged and the client dropped.
+    /// </summary>
     public async Task RunAsync(HandshakeRequest request, EndPoint? remote, EndPoint? local, IRawHandshakeTransport transport)
+    {
+        try
+        {
+            await RunHandshakeAsync(request, remote, local, transport).ConfigureAwait(false);
+        }
+        catch (Exception ex)
+        {
+            LogHandshakeFailed(logger, ex);
+        }
+        finally
+        {
+            transport.Close();
+        }
+    }
+
+    private async Task RunHandshakeAsync(HandshakeRequest request, EndPoint? remote, EndPoint? local, IRawHandshakeTransport transport)
     {
         var current = runtime.Current;
         if (!current.TryMatchWebSocket(request.Path, out var api, out var stage))
@@ -74,6 +94,9 @@ internal sealed class RawHandshakes(GatewayRuntimeHolder runtime, WebSocketSessi
         }
     }
 
+    [LoggerMessage(EventId = 12, Level = LogLevel.Error, Message = "A WebSocket handshake failed unexpectedly; the client was dropped")]
+    private static partial void LogHandshakeFailed(ILogger logger, Exception exception);
+
     /// <summary>A complete HTTP/1.1 response with a JSON body that ends the connection.</summary>
     public static byte[] Refusal(int status, string body) =>
         Encoding.UTF8.GetBytes(
@@ -88,4 +111,7 @@ internal interface IRawHandshakeTransport
 
     /// <summary>Writes the 101 and returns the transport for the connection, or null when the client is already gone.</summary>
     Task<ConnectionTransport?> AcceptAsync(byte[] switchingProtocols);
+
+    /// <summary>The handshake and its connection are over: closes what the connection did not already close.</summary>
+    void Close();
 }

@@ -1,6 +1,8 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Diagnostics.CodeAnalysis;
+using System.IO.Pipelines;
+using System.Net.Sockets;
 using System.Numerics;
 using System.Runtime.InteropServices;
 using System.Text.Unicode;
@@ -54,44 +56,95 @@ public sealed partial class WebSocketConnection
         {
             while (true)
             {
-                var result = await _input.ReadAsync(token).ConfigureAwait(false);
+                ReadResult result;
+                if (_socketInput is { } socketInput)
+                {
+                    // An owned socket: wait without a buffer (and without a token: dropping the socket ends the wait).
+                    if (socketInput.NeedsData)
+                    {
+                        await _socket!.ReceiveAsync(Memory<byte>.Empty, SocketFlags.None).ConfigureAwait(false);
+                    }
+
+                    result = socketInput.Read();
+                }
+                else
+                {
+                    result = await _input!.ReadAsync(token).ConfigureAwait(false);
+                }
+
                 var buffer = result.Buffer;
                 var stop = false;
                 var needMore = false;
-                while (!stop && !needMore)
+                SendCork? cork = null;
+                try
                 {
-                    switch (NextStep(ref buffer, out var message, out var length, out var isText))
+                    while (!stop && !needMore)
                     {
-                        case StepKind.NeedMoreData:
-                            needMore = true;
-                            break;
-                        case StepKind.Stop:
-                            stop = true;
-                            break;
-                        case StepKind.Message:
-                            try
-                            {
-                                _metrics.MessageReceived();
-                                await handler.OnMessageAsync(this, message.AsMemory(0, length), isText).ConfigureAwait(false);
-                            }
-                            catch (Exception ex) when (ex is not OperationCanceledException)
-                            {
-                                // A handler bug, told apart here from the transport's own failures (some of which are
-                                // InvalidOperationException too): recorded for the session to log, and 1011 to the client.
-                                UnexpectedFailure = ex;
-                                BeginClose(CloseCodes.InternalError, "Internal error");
+                        switch (NextStep(ref buffer, out var message, out var length, out var isText))
+                        {
+                            case StepKind.NeedMoreData:
+                                needMore = true;
+                                break;
+                            case StepKind.Stop:
                                 stop = true;
-                            }
-                            finally
-                            {
-                                ReturnAssemblyBuffer(message);
-                            }
+                                break;
+                            case StepKind.Message:
+                                try
+                                {
+                                    _metrics.MessageReceived();
 
-                            break;
+                                    // More of this read follows: what the messages send is written per recipient at
+                                    // the end of the read, in one send() each (SendCork).
+                                    if (cork is null && buffer.Length > 0)
+                                    {
+                                        cork = SendCork.Begin();
+                                    }
+
+                                    var handled = handler.OnMessageAsync(this, message.AsMemory(0, length), isText);
+                                    if (handled.IsCompletedSuccessfully)
+                                    {
+                                        handled.GetAwaiter().GetResult();
+                                    }
+                                    else
+                                    {
+                                        // It waits (for a backend, for Redis) and may resume on another thread: what
+                                        // the cork held goes out now.
+                                        cork?.End();
+                                        cork = null;
+                                        await handled.ConfigureAwait(false);
+                                    }
+                                }
+                                catch (Exception ex) when (ex is not OperationCanceledException)
+                                {
+                                    // A handler bug, told apart here from the transport's own failures (some of which are
+                                    // InvalidOperationException too): recorded for the session to log, and 1011 to the client.
+                                    UnexpectedFailure = ex;
+                                    BeginClose(CloseCodes.InternalError, "Internal error");
+                                    stop = true;
+                                }
+                                finally
+                                {
+                                    ReturnAssemblyBuffer(message);
+                                }
+
+                                break;
+                        }
                     }
                 }
+                finally
+                {
+                    cork?.End();
+                }
 
-                _input.AdvanceTo(buffer.Start, buffer.End);
+                if (_socketInput is { } input)
+                {
+                    input.AdvanceTo(buffer.Start, buffer.End);
+                }
+                else
+                {
+                    _input!.AdvanceTo(buffer.Start, buffer.End);
+                }
+
                 if (stop || result.IsCompleted || result.IsCanceled)
                 {
                     return;

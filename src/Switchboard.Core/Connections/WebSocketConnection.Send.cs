@@ -43,9 +43,18 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
                 return EnqueueResult.Closed;
             }
 
-            // Nothing queued and nobody writing: the frame goes to the socket now, on this thread.
-            if (_socket is not null && !_writerRunning)
+            // Nothing queued and nobody writing: the frame goes to the socket now, on this thread, or at the end of the
+            // thread's cork with the frames that follow it.
+            if (_socket is not null && !_writerRunning && !_corked)
             {
+                if (SendCork.Current is { } cork)
+                {
+                    _corked = true;
+                    cork.Hold(this);
+                    PushLocked(new OutboundFrame(frame, isMessage));
+                    return EnqueueResult.Queued;
+                }
+
                 if (!WriteNowLocked(frame))
                 {
                     _metrics.MessagesDropped(isMessage ? 1 : 0);
@@ -59,6 +68,22 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
                 }
 
                 return EnqueueResult.Queued;
+            }
+
+            // A cork holding more than a flush's worth (or half a bound) for this connection writes it out now, so a
+            // long burst in one read never fills the queue of a client that reads.
+            if (_corked && !_writerRunning && SendCork.Current is { } holder && CorkIsFullLocked())
+            {
+                if (!WriteQueueNowLocked(holder.Segments))
+                {
+                    _metrics.MessagesDropped(isMessage ? 1 : 0);
+                    return EnqueueResult.Closed;
+                }
+
+                if (_count > 0)
+                {
+                    StartWriterLocked();
+                }
             }
 
             // An empty queue takes any one frame, so a message of the largest allowed size (whose frame is a few

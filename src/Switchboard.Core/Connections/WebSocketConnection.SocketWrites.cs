@@ -15,6 +15,7 @@ public sealed partial class WebSocketConnection
 {
     private Socket? _socket;              // set under _queueLock once the 101 is out; null on a pipe transport
     private bool _writerRunning;          // guarded by _queueLock: the asynchronous writer owns the socket's sending side
+    private bool _corked;                 // guarded by _queueLock: a thread's SendCork holds this connection's queue
     private bool _closeFrameTaken;        // guarded by _queueLock: the close frame went to the socket (or behind the queue)
     private TaskCompletionSource? _writesFinished; // guarded by _queueLock: made only when RunAsync must wait for the writer
 
@@ -24,7 +25,11 @@ public sealed partial class WebSocketConnection
         lock (_queueLock)
         {
             _socket = socket;
-            if (_count > 0)
+            if (_writerRunning)
+            {
+                // A frame cut by a full buffer: the writer has it.
+            }
+            else if (_count > 0)
             {
                 StartWriterLocked();
             }
@@ -77,7 +82,7 @@ public sealed partial class WebSocketConnection
     /// </summary>
     private void FinishSocketWritesLocked()
     {
-        if (_writerRunning)
+        if (_writerRunning || _corked)
         {
             return;
         }
@@ -87,10 +92,149 @@ public sealed partial class WebSocketConnection
             return;
         }
 
-        if (!_writerRunning)
+        SignalIfWritesFinishedLocked();
+    }
+
+    private void SignalIfWritesFinishedLocked()
+    {
+        if (_queueCompleted && !_writerRunning && !_corked)
         {
             _writesFinished?.TrySetResult();
         }
+    }
+
+    /// <summary>
+    /// The cork that held this connection ended: what it queued goes out in one non-blocking gather write, frames that
+    /// do not fit in the kernel's buffer go to the writer, and a close that began meanwhile is finished.
+    /// </summary>
+    internal void Uncork(SendCork cork)
+    {
+        lock (_queueLock)
+        {
+            _corked = false;
+            if (_writerRunning)
+            {
+                return;
+            }
+
+            if (_discardQueued)
+            {
+                DropQueuedLocked();
+            }
+            else if (_count == 1)
+            {
+                DequeueLocked(out var frame);
+                _metrics.MessagesSent(frame.IsMessage ? 1 : 0);
+                if (!WriteNowLocked(frame.Bytes))
+                {
+                    return;
+                }
+            }
+            else if (_count > 1 && !WriteQueueNowLocked(cork.Segments))
+            {
+                return;
+            }
+
+            if (_writerRunning)
+            {
+                // A frame cut by a full buffer: the writer has it.
+            }
+            else if (_count > 0)
+            {
+                StartWriterLocked();
+            }
+            else if (_queueCompleted)
+            {
+                FinishSocketWritesLocked();
+            }
+        }
+    }
+
+    private bool CorkIsFullLocked() =>
+        _queuedBytes >= MaxBytesPerFlush || _count * 2 >= _settings.OutboundQueueMessages || _queuedBytes * 2 >= _settings.OutboundQueueBytes;
+
+    /// <summary>
+    /// Writes the queue's first frames (up to a flush's worth) with one non-blocking gather send and takes off what
+    /// went out; a frame cut by a full buffer stays first in the queue as its remainder. False when the socket failed.
+    /// </summary>
+    private bool WriteQueueNowLocked(List<ArraySegment<byte>> segments)
+    {
+        segments.Clear();
+        var bytes = 0L;
+        for (var i = 0; i < _count && bytes < MaxBytesPerFlush; i++)
+        {
+            var frame = _ring![(_head + i) & (_ring.Length - 1)];
+            segments.Add(ArrayOf(frame.Bytes));
+            bytes += frame.Bytes.Length;
+        }
+
+        int sent;
+        SocketError error;
+        try
+        {
+            sent = _socket!.Send(segments, SocketFlags.None, out error);
+        }
+        catch (ObjectDisposedException)
+        {
+            sent = 0;
+            error = SocketError.Shutdown;
+        }
+
+        segments.Clear();
+        if (error is not (SocketError.Success or SocketError.WouldBlock))
+        {
+            FailSocketLocked();
+            return false;
+        }
+
+        var messages = 0;
+        while (sent > 0)
+        {
+            ref var first = ref _ring![_head];
+            messages += first.IsMessage ? 1 : 0;
+            if (sent < first.Bytes.Length)
+            {
+                _queuedBytes -= sent;
+                first = new OutboundFrame(first.Bytes[sent..], IsMessage: false, IsRemainder: true);
+                break;
+            }
+
+            sent -= first.Bytes.Length;
+            DequeueLocked(out _);
+        }
+
+        if (messages > 0)
+        {
+            Volatile.Write(ref _lastTrafficTimestamp, Now());
+            _metrics.MessagesSent(messages);
+        }
+
+        return true;
+    }
+
+    /// <summary>Drops every queued frame that has not started; a started frame's remainder stays, so no frame is cut.</summary>
+    private void DropQueuedLocked()
+    {
+        var dropped = 0;
+        var remainder = default(OutboundFrame);
+        while (DequeueLocked(out var frame))
+        {
+            if (frame.IsRemainder)
+            {
+                remainder = frame;
+            }
+            else
+            {
+                dropped += frame.IsMessage ? 1 : 0;
+            }
+        }
+
+        if (remainder.IsRemainder)
+        {
+            PushLocked(remainder);
+        }
+
+        _metrics.MessagesDropped(dropped);
     }
 
     private byte[]? TakeCloseFrameLocked()
@@ -116,11 +260,7 @@ public sealed partial class WebSocketConnection
         }
 
         _metrics.MessagesDropped(dropped);
-        if (!_writerRunning)
-        {
-            _writesFinished?.TrySetResult();
-        }
-
+        SignalIfWritesFinishedLocked();
         AbortSocket();
     }
 
@@ -153,11 +293,7 @@ public sealed partial class WebSocketConnection
                         if (close is null)
                         {
                             _writerRunning = false;
-                            if (_queueCompleted)
-                            {
-                                _writesFinished?.TrySetResult();
-                            }
-
+                            SignalIfWritesFinishedLocked();
                             return;
                         }
                     }
@@ -218,7 +354,7 @@ public sealed partial class WebSocketConnection
         Task? finished = null;
         lock (_queueLock)
         {
-            if (!_queueCompleted || _writerRunning)
+            if (!_queueCompleted || _writerRunning || _corked)
             {
                 _writesFinished ??= new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
                 finished = _writesFinished.Task;

@@ -18,7 +18,8 @@ public sealed partial class WebSocketConnection
     private const int StateClosed = 2;
 
     private Action? _abortTransport;
-    private PipeReader _input = null!;
+    private PipeReader? _input;
+    private Sockets.SocketInput? _socketInput;
     private PipeWriter? _output;
     private readonly ConnectionSettings _settings;
     private readonly GatewayMetrics _metrics;
@@ -178,6 +179,7 @@ public sealed partial class WebSocketConnection
         Task? sending = null;
         if (transport.Socket is { } socket)
         {
+            _socketInput = new Sockets.SocketInput(socket);
             AttachSocket(socket);
         }
         else
@@ -193,7 +195,7 @@ public sealed partial class WebSocketConnection
         {
             // The close deadline passed or the connection was aborted; nothing more to read.
         }
-        catch (Exception ex) when (ex is IOException or ConnectionAbortedException or InvalidOperationException)
+        catch (Exception ex) when (ex is IOException or System.Net.Sockets.SocketException or ConnectionAbortedException or InvalidOperationException)
         {
             // The transport failed under us; the peer is gone.
         }
@@ -225,16 +227,17 @@ public sealed partial class WebSocketConnection
             DropTransport();
         }
 
-        await _input.CompleteAsync().ConfigureAwait(false);
-        if (_output is not null)
+        if (_socketInput is not null)
         {
-            await _output.CompleteAsync().ConfigureAwait(false);
+            // Everything to send is sent: close the TCP connection (the server closes first, RFC 6455 section 7.1.1).
+            _socketInput.Release();
+            AbortSocket();
+            transport.Socket!.Dispose();
         }
         else
         {
-            // Everything to send is sent: close the TCP connection (the server closes first, RFC 6455 section 7.1.1).
-            AbortSocket();
-            transport.Socket!.Dispose();
+            await _input!.CompleteAsync().ConfigureAwait(false);
+            await _output!.CompleteAsync().ConfigureAwait(false);
         }
 
         _abort.Dispose();

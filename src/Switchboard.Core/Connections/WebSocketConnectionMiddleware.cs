@@ -92,5 +92,10 @@ internal sealed class WebSocketConnectionMiddleware(
             var flushed = await context.Transport.Output.WriteAsync(switchingProtocols).ConfigureAwait(false);
             return flushed.IsCompleted ? null : ConnectionTransport.OverPipe(context.Transport, context.Abort);
         }
+
+        // Kestrel closes its connection when the middleware returns.
+        public void Close()
+        {
+        }
     }
 }

@@ -152,7 +152,11 @@ internal sealed partial class WebSocketSessions(
 
         try
         {
-            var accepted = await acceptAsync().ConfigureAwait(false);
+            var accepting = acceptAsync();
+
+            // What the 101 needed (the handshake's transport, the response bytes) is not kept for the connection's life.
+            acceptAsync = null!;
+            var accepted = await accepting.ConfigureAwait(false);
             if (accepted is not { } transport)
             {
                 connection.Abort();

@@ -1,4 +1,3 @@
-using System.IO.Pipelines;
 using System.Net.Sockets;
 
 namespace Switchboard.Connections.Sockets;
@@ -23,18 +22,28 @@ internal sealed class SocketHandshakeTransport(Socket socket) : IRawHandshakeTra
     {
         try
         {
-            await socket.SendAsync(switchingProtocols, SocketFlags.None).ConfigureAwait(false);
+            // From here on a send that cannot complete at once returns instead of waiting, which is how frames are
+            // written (WebSocketConnection.SocketWrites.cs). The 101 fits a new socket's buffer, so it goes out
+            // synchronously too (an asynchronous send would keep a send state object on the socket for its life).
+            socket.Blocking = false;
+            var sent = socket.Send(switchingProtocols, SocketFlags.None, out var error);
+            if (error is not (SocketError.Success or SocketError.WouldBlock))
+            {
+                return null;
+            }
+
+            if (sent < switchingProtocols.Length)
+            {
+                await socket.SendAsync(switchingProtocols.AsMemory(sent), SocketFlags.None).ConfigureAwait(false);
+            }
         }
         catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
         {
             return null;
         }
 
-        // The stream is made while the socket is still in blocking mode (NetworkStream requires it); from here on a
-        // send that cannot complete at once returns instead of waiting, which is how frames are written
-        // (WebSocketConnection.SocketWrites.cs). Asynchronous reads and writes are not affected.
-        var input = PipeReader.Create(new NetworkStream(socket, ownsSocket: false), ConnectionTransport.ReadOptions);
-        socket.Blocking = false;
-        return new ConnectionTransport(input, null, socket, null);
+        return ConnectionTransport.Owned(socket);
     }
+
+    public void Close() => socket.Dispose();
 }

@@ -15,15 +15,17 @@ internal sealed class SocketListener : IConnectionListener
 {
     private readonly Socket _listenSocket;
     private readonly HandshakeSorter _sorter;
+    private readonly RawHandshakes _handshakes;
     private readonly SocketConnectionContextFactory _kestrelConnections;
     private readonly Channel<ConnectionContext> _forKestrel = Channel.CreateUnbounded<ConnectionContext>(new UnboundedChannelOptions { SingleReader = true });
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _accepting;
 
-    public SocketListener(Socket listenSocket, HandshakeSorter sorter, SocketConnectionContextFactory kestrelConnections)
+    public SocketListener(Socket listenSocket, HandshakeSorter sorter, RawHandshakes handshakes, SocketConnectionContextFactory kestrelConnections)
     {
         _listenSocket = listenSocket;
         _sorter = sorter;
+        _handshakes = handshakes;
         _kestrelConnections = kestrelConnections;
         EndPoint = listenSocket.LocalEndPoint!;
         _accepting = AcceptLoopAsync();
@@ -77,13 +79,20 @@ internal sealed class SocketListener : IConnectionListener
 
     private async Task SortAsync(Socket socket)
     {
-        if (await _sorter.TryTakeAsync(socket, _stopping.Token).ConfigureAwait(false) == SortResult.ForKestrel)
+        var (result, request) = await _sorter.PeekAsync(socket, _stopping.Token).ConfigureAwait(false);
+        switch (result)
         {
-            if (!_forKestrel.Writer.TryWrite(_kestrelConnections.Create(socket)))
-            {
-                // Unbound while this one was being sorted.
+            case SortResult.Taken:
+                // Not awaited: this method's state would otherwise live as long as the connection. The handshake owns
+                // the socket from here, closes it when done, and never throws.
+                _ = _handshakes.RunAsync(request!, socket.RemoteEndPoint, socket.LocalEndPoint, new SocketHandshakeTransport(socket));
+                break;
+            case SortResult.ForKestrel when _forKestrel.Writer.TryWrite(_kestrelConnections.Create(socket)):
+                break;
+            default:
+                // Closed, or unbound while this one was being sorted.
                 socket.Dispose();
-            }
+                break;
         }
     }
 

@@ -49,7 +49,7 @@ internal sealed class SocketListenerFactory(
                 UnsafePreferInlineScheduling = options.UnsafePreferInlineScheduling,
             },
             loggers.CreateLogger("Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets"));
-        var sorter = new HandshakeSorter(runtime, lifecycle, handshakes, time, options.NoDelay);
-        return ValueTask.FromResult<IConnectionListener>(new SocketListener(listenSocket, sorter, kestrelConnections));
+        var sorter = new HandshakeSorter(runtime, lifecycle, time, options.NoDelay);
+        return ValueTask.FromResult<IConnectionListener>(new SocketListener(listenSocket, sorter, handshakes, kestrelConnections));
     }
 }
