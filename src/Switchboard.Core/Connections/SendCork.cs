@@ -46,7 +46,16 @@ internal sealed class SendCork
         {
             foreach (var connection in _held)
             {
-                connection.Uncork(this);
+                try
+                {
+                    connection.Uncork(this);
+                }
+                catch (Exception)
+                {
+                    // Uncork fails a connection whose socket failed itself; one that throws anyway (a bug) must
+                    // not leave the others corked.
+                    connection.Abort();
+                }
             }
         }
         finally

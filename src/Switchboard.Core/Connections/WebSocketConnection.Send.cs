@@ -71,16 +71,20 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
             }
 
             // A cork holding more than a flush's worth (or half a bound) for this connection writes it out now, so a
-            // long burst in one read never fills the queue of a client that reads.
-            if (_corked && !_writerRunning && SendCork.Current is { } holder && CorkIsFullLocked())
+            // long burst in one read never fills the queue of a client that reads: on the corking thread at once, from
+            // another thread (which may hold another cork, or none) through the writer.
+            if (_corked && !_writerRunning && CorkIsFullLocked())
             {
-                if (!WriteQueueNowLocked(holder.Segments))
+                if (SendCork.Current is not { } holder)
+                {
+                    StartWriterLocked();
+                }
+                else if (!WriteQueueNowLocked(holder.Segments))
                 {
                     _metrics.MessagesDropped(isMessage ? 1 : 0);
                     return EnqueueResult.Closed;
                 }
-
-                if (_count > 0)
+                else if (_count > 0)
                 {
                     StartWriterLocked();
                 }

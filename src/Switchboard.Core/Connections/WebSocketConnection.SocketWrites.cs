@@ -124,10 +124,16 @@ public sealed partial class WebSocketConnection
             else if (_count == 1)
             {
                 DequeueLocked(out var frame);
-                _metrics.MessagesSent(frame.IsMessage ? 1 : 0);
                 if (!WriteNowLocked(frame.Bytes))
                 {
+                    _metrics.MessagesDropped(frame.IsMessage ? 1 : 0);
                     return;
+                }
+
+                if (frame.IsMessage)
+                {
+                    Volatile.Write(ref _lastTrafficTimestamp, Now());
+                    _metrics.MessagesSent(1);
                 }
             }
             else if (_count > 1 && !WriteQueueNowLocked(cork.Segments))
@@ -239,7 +245,9 @@ public sealed partial class WebSocketConnection
 
     private byte[]? TakeCloseFrameLocked()
     {
-        if (_closeFrameTaken || _closeFrame is not { } close || Volatile.Read(ref _state) != StateClosing)
+        // Only once the queue is complete: BeginClose sets the state and the frame a moment before it completes the
+        // queue, and a frame taken in between could still be followed by a message.
+        if (!_queueCompleted || _closeFrameTaken || _closeFrame is not { } close || Volatile.Read(ref _state) != StateClosing)
         {
             return null;
         }
@@ -338,8 +346,10 @@ public sealed partial class WebSocketConnection
                 segments.Clear();
             }
         }
-        catch (Exception ex) when (ex is SocketException or ObjectDisposedException or IOException)
+        catch (Exception)
         {
+            // The socket failed (or, for anything but SocketException and ObjectDisposedException, a bug): either
+            // way nothing more can be written in order, and RunAsync must not wait for this writer.
             lock (_queueLock)
             {
                 _writerRunning = false;

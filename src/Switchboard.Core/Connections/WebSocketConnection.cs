@@ -181,6 +181,11 @@ public sealed partial class WebSocketConnection
         {
             _socketInput = new Sockets.SocketInput(socket);
             AttachSocket(socket);
+            if (_abort.IsCancellationRequested)
+            {
+                // Aborted (or its close deadline passed) before it had its socket: drop the socket now.
+                AbortSocket();
+            }
         }
         else
         {
@@ -210,11 +215,13 @@ public sealed partial class WebSocketConnection
 
         if (Interlocked.CompareExchange(ref _state, StateClosed, StateOpen) == StateOpen)
         {
-            // The peer went away without a close frame: nothing left to send to it.
+            // The peer went away without a close frame: nothing left to send to it (a write waiting for it to read
+            // would wait forever: an owned socket's writes take no token, so the socket is dropped).
             _discardQueued = true;
             CompleteQueue();
             Closing?.Invoke(this);
             _abort.Cancel();
+            AbortSocket();
         }
 
         await (sending ?? SocketWritesFinishedAsync()).ConfigureAwait(false);

@@ -20,6 +20,7 @@ namespace Switchboard.Connections;
 internal sealed class WebSocketConnectionMiddleware(
     GatewayRuntimeHolder runtime,
     RawHandshakes handshakes,
+    Sockets.TlsPorts tlsPorts,
     GatewayLifecycle lifecycle,
     TimeProvider time)
 {
@@ -28,6 +29,13 @@ internal sealed class WebSocketConnectionMiddleware(
 
     public async Task OnConnectionAsync(ConnectionContext context, ConnectionDelegate next)
     {
+        // This middleware runs before Kestrel's TLS: on a TLS port it must not serve what a client sends in the clear.
+        if (tlsPorts.IsTls(context.LocalEndPoint))
+        {
+            await next(context).ConfigureAwait(false);
+            return;
+        }
+
         var input = context.Transport.Input;
         HandshakeRequest? request = null;
         long scanned = 0;

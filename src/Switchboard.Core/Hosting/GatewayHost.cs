@@ -126,6 +126,7 @@ public sealed class GatewayHost : IAsyncDisposable
         services.AddSingleton<MessageRouter>();
         services.AddSingleton<WebSocketSessions>();
         services.AddSingleton<RawHandshakes>();
+        services.AddSingleton<Connections.Sockets.TlsPorts>();
         services.AddSingleton<WebSocketConnectionMiddleware>();
 
         // Registered after UseSockets, so Kestrel binds TCP endpoints with it: WebSocket handshakes on plain HTTP then

@@ -30,6 +30,38 @@ public sealed class TlsTests : IDisposable
         Assert.Equal("over tls", await second.ReceiveTextAsync());
     }
 
+    [Fact]
+    public async Task PlainWebSocketHandshake_OnTheTlsPort_IsNotServed()
+    {
+        // The raw-socket paths read handshakes before Kestrel's TLS would: on a TLS port they must leave the bytes to
+        // it, or a client speaking plain ws:// to the wss:// port would get an unencrypted connection.
+        await using var server = await GatewayServer.StartAsync(urls: "https://127.0.0.1:0", certificate: _certificates.Certificate);
+        using var tcp = new System.Net.Sockets.TcpClient();
+        await tcp.ConnectAsync(System.Net.IPAddress.Loopback, server.BaseAddress.Port);
+        var stream = tcp.GetStream();
+        var head = $"GET /dev HTTP/1.1\r\nHost: 127.0.0.1:{server.BaseAddress.Port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n";
+        await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(head));
+
+        var answer = new MemoryStream();
+        var buffer = new byte[4096];
+        using var timeout = new CancellationTokenSource(TestWebSocket.DefaultTimeout);
+        try
+        {
+            int read;
+            while ((read = await stream.ReadAsync(buffer, timeout.Token)) > 0)
+            {
+                answer.Write(buffer, 0, read);
+            }
+        }
+        catch (IOException)
+        {
+            // Kestrel's TLS drops the connection: not a TLS client.
+        }
+
+        Assert.DoesNotContain("101 Switching Protocols", System.Text.Encoding.Latin1.GetString(answer.ToArray()));
+    }
+
     [Theory]
     [InlineData(SslProtocols.Tls12)]
     [InlineData(SslProtocols.Tls13)]

@@ -26,7 +26,7 @@ internal enum SortResult
 /// definition's paths, arrived whole, is read off the socket to be run on it; anything else (other requests, TLS,
 /// HTTP/2, a head still incomplete after a few short waits) is left untouched for Kestrel, which reads the same bytes.
 /// </summary>
-internal sealed class HandshakeSorter(GatewayRuntimeHolder runtime, GatewayLifecycle lifecycle, TimeProvider time, bool noDelay)
+internal sealed class HandshakeSorter(GatewayRuntimeHolder runtime, GatewayLifecycle lifecycle, TlsPorts tlsPorts, TimeProvider time, bool noDelay)
 {
     // A head split across TCP segments usually completes within a millisecond; after this many doubling waits
     // (1 + 2 + ... + 32 ms) the connection goes to Kestrel, whose raw-socket middleware reads heads incrementally.
@@ -41,9 +41,11 @@ internal sealed class HandshakeSorter(GatewayRuntimeHolder runtime, GatewayLifec
     /// </summary>
     public async Task<(SortResult Result, HandshakeRequest? Request)> PeekAsync(Socket socket, CancellationToken stopping)
     {
-        if (socket.LocalEndPoint is System.Net.IPEndPoint)
+        socket.NoDelay = noDelay;
+        if (tlsPorts.IsTls(socket.LocalEndPoint))
         {
-            socket.NoDelay = noDelay;
+            // Encrypted bytes: only Kestrel (its TLS, then its HTTP) may read them.
+            return (SortResult.ForKestrel, null);
         }
 
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(runtime.Current.Limits.HandshakeTimeoutSeconds), time);

@@ -56,6 +56,8 @@ internal sealed class SocketInput(Socket socket)
             return;
         }
 
+        // A position in a sequence over one array is its index in that array (OwnedSocketTests cut frame headers
+        // across reads to check that a partly consumed buffer is kept and waited on, not parsed again).
         _start = consumed.GetInteger();
         _examinedAll = examined.GetInteger() >= _end;
         if (_start == _end)

@@ -79,21 +79,35 @@ internal sealed class SocketListener : IConnectionListener
 
     private async Task SortAsync(Socket socket)
     {
-        var (result, request) = await _sorter.PeekAsync(socket, _stopping.Token).ConfigureAwait(false);
-        switch (result)
+        try
         {
-            case SortResult.Taken:
+            var (result, request) = await _sorter.PeekAsync(socket, _stopping.Token).ConfigureAwait(false);
+            if (result == SortResult.Taken)
+            {
                 // Not awaited: this method's state would otherwise live as long as the connection. The handshake owns
                 // the socket from here, closes it when done, and never throws.
                 _ = _handshakes.RunAsync(request!, socket.RemoteEndPoint, socket.LocalEndPoint, new SocketHandshakeTransport(socket));
-                break;
-            case SortResult.ForKestrel when _forKestrel.Writer.TryWrite(_kestrelConnections.Create(socket)):
-                break;
-            default:
-                // Closed, or unbound while this one was being sorted.
-                socket.Dispose();
-                break;
+                return;
+            }
+
+            if (result == SortResult.ForKestrel && !_stopping.IsCancellationRequested)
+            {
+                var connection = _kestrelConnections.Create(socket);
+                if (!_forKestrel.Writer.TryWrite(connection))
+                {
+                    // Unbound while this one was being sorted.
+                    await connection.DisposeAsync().ConfigureAwait(false);
+                }
+
+                return;
+            }
         }
+        catch (Exception ex) when (ex is SocketException or ObjectDisposedException)
+        {
+            // The client left, or the listener was disposed, while the socket was being sorted.
+        }
+
+        socket.Dispose();
     }
 
     public async ValueTask UnbindAsync(CancellationToken cancellationToken = default)

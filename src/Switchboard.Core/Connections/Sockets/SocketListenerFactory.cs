@@ -19,9 +19,28 @@ internal sealed class SocketListenerFactory(
     GatewayRuntimeHolder runtime,
     GatewayLifecycle lifecycle,
     RawHandshakes handshakes,
+    TlsPorts tlsPorts,
     TimeProvider time,
     ILoggerFactory loggers) : IConnectionListenerFactory, IConnectionListenerFactorySelector
 {
+    /// <summary>
+    /// The options Kestrel's own transport gives its connections. Its constructor from <see cref="SocketTransportOptions"/>
+    /// is internal, and it alone carries Kestrel's memory pool (pinned blocks, with eviction and metrics); the public
+    /// properties are the fallback should a later ASP.NET Core drop it (connections then rent from the shared pool).
+    /// </summary>
+    private static SocketConnectionFactoryOptions ConnectionOptions(SocketTransportOptions transport) =>
+        typeof(SocketConnectionFactoryOptions).GetConstructor(
+                System.Reflection.BindingFlags.Instance | System.Reflection.BindingFlags.NonPublic, [typeof(SocketTransportOptions)])
+            ?.Invoke([transport]) as SocketConnectionFactoryOptions
+        ?? new SocketConnectionFactoryOptions
+        {
+            IOQueueCount = transport.IOQueueCount,
+            WaitForDataBeforeAllocatingBuffer = transport.WaitForDataBeforeAllocatingBuffer,
+            MaxReadBufferSize = transport.MaxReadBufferSize,
+            MaxWriteBufferSize = transport.MaxWriteBufferSize,
+            UnsafePreferInlineScheduling = transport.UnsafePreferInlineScheduling,
+        };
+
     public bool CanBind(EndPoint endpoint) => endpoint is IPEndPoint;
 
     public ValueTask<IConnectionListener> BindAsync(EndPoint endpoint, CancellationToken cancellationToken = default)
@@ -40,16 +59,8 @@ internal sealed class SocketListenerFactory(
 
         listenSocket.Listen(options.Backlog);
         var kestrelConnections = new SocketConnectionContextFactory(
-            new SocketConnectionFactoryOptions
-            {
-                IOQueueCount = options.IOQueueCount,
-                WaitForDataBeforeAllocatingBuffer = options.WaitForDataBeforeAllocatingBuffer,
-                MaxReadBufferSize = options.MaxReadBufferSize,
-                MaxWriteBufferSize = options.MaxWriteBufferSize,
-                UnsafePreferInlineScheduling = options.UnsafePreferInlineScheduling,
-            },
-            loggers.CreateLogger("Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets"));
-        var sorter = new HandshakeSorter(runtime, lifecycle, time, options.NoDelay);
+            ConnectionOptions(options), loggers.CreateLogger("Microsoft.AspNetCore.Server.Kestrel.Transport.Sockets"));
+        var sorter = new HandshakeSorter(runtime, lifecycle, tlsPorts, time, options.NoDelay);
         return ValueTask.FromResult<IConnectionListener>(new SocketListener(listenSocket, sorter, handshakes, kestrelConnections));
     }
 }
