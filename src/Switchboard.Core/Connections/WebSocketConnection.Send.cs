@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Diagnostics;
 using System.Threading.Tasks.Sources;
 
 namespace Switchboard.Connections;
@@ -55,6 +56,17 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
                     return EnqueueResult.Queued;
                 }
 
+                // Frames arriving faster than one per HotWriteTicks (many REST broadcasts at once, a backplane burst)
+                // wait for the writer instead, which sends what gathered meanwhile in one system call.
+                var now = Stopwatch.GetTimestamp();
+                if (now - _lastDirectWrite < HotWriteTicks)
+                {
+                    PushLocked(new OutboundFrame(frame, isMessage));
+                    StartWriterLocked();
+                    return EnqueueResult.Queued;
+                }
+
+                _lastDirectWrite = now;
                 if (!WriteNowLocked(frame))
                 {
                     _metrics.MessagesDropped(isMessage ? 1 : 0);
