@@ -18,9 +18,6 @@ internal sealed class SendCork
 
     private readonly List<WebSocketConnection> _held = [];
 
-    /// <summary>Reused for each recipient's gather write.</summary>
-    internal List<ArraySegment<byte>> Segments { get; } = [];
-
     /// <summary>The cork this thread holds, if any.</summary>
     internal static SendCork? Current => t_current;
 
@@ -48,7 +45,7 @@ internal sealed class SendCork
             {
                 try
                 {
-                    connection.Uncork(this);
+                    connection.Uncork();
                 }
                 catch (Exception)
                 {
@@ -61,7 +58,6 @@ internal sealed class SendCork
         finally
         {
             _held.Clear();
-            Segments.Clear();
             t_spare = this;
         }
     }

@@ -87,11 +87,11 @@ public sealed partial class WebSocketConnection : IValueTaskSource<bool>
             // another thread (which may hold another cork, or none) through the writer.
             if (_corked && !_writerRunning && CorkIsFullLocked())
             {
-                if (SendCork.Current is not { } holder)
+                if (SendCork.Current is null)
                 {
                     StartWriterLocked();
                 }
-                else if (!WriteQueueNowLocked(holder.Segments))
+                else if (!WriteQueueNowLocked())
                 {
                     _metrics.MessagesDropped(isMessage ? 1 : 0);
                     return EnqueueResult.Closed;

@@ -1,5 +1,4 @@
 using System.Net.Sockets;
-using System.Runtime.InteropServices;
 
 namespace Switchboard.Connections;
 
@@ -112,10 +111,10 @@ public sealed partial class WebSocketConnection
     }
 
     /// <summary>
-    /// The cork that held this connection ended: what it queued goes out in one non-blocking gather write, frames that
+    /// The cork that held this connection ended: what it queued goes out in one non-blocking staged write, frames that
     /// do not fit in the kernel's buffer go to the writer, and a close that began meanwhile is finished.
     /// </summary>
-    internal void Uncork(SendCork cork)
+    internal void Uncork()
     {
         lock (_queueLock)
         {
@@ -144,7 +143,7 @@ public sealed partial class WebSocketConnection
                     _metrics.MessagesSent(1);
                 }
             }
-            else if (_count > 1 && !WriteQueueNowLocked(cork.Segments))
+            else if (_count > 1 && !WriteQueueNowLocked())
             {
                 return;
             }
@@ -168,25 +167,27 @@ public sealed partial class WebSocketConnection
         _queuedBytes >= MaxBytesPerFlush || _count * 2 >= _settings.OutboundQueueMessages || _queuedBytes * 2 >= _settings.OutboundQueueBytes;
 
     /// <summary>
-    /// Writes the queue's first frames (up to a flush's worth) with one non-blocking gather send and takes off what
-    /// went out; a frame cut by a full buffer stays first in the queue as its remainder. False when the socket failed.
+    /// Writes the queue's first frames (up to <see cref="SendStaging.Capacity"/> bytes, staged in this thread's buffer)
+    /// with one non-blocking send and takes off what went out; a frame cut by a full buffer stays first in the queue as
+    /// its remainder. A first frame larger than the buffer goes alone, uncopied. False when the socket failed.
     /// </summary>
-    private bool WriteQueueNowLocked(List<ArraySegment<byte>> segments)
+    private bool WriteQueueNowLocked()
     {
-        segments.Clear();
-        var bytes = 0L;
-        for (var i = 0; i < _count && bytes < MaxBytesPerFlush; i++)
+        var staging = SendStaging.Begin();
+        for (var i = 0; i < _count; i++)
         {
-            var frame = _ring![(_head + i) & (_ring.Length - 1)];
-            segments.Add(ArrayOf(frame.Bytes));
-            bytes += frame.Bytes.Length;
+            if (!staging.TryAdd(_ring![(_head + i) & (_ring.Length - 1)].Bytes))
+            {
+                break;
+            }
         }
 
         int sent;
         SocketError error;
         try
         {
-            sent = _socket!.Send(segments, SocketFlags.None, out error);
+            var bytes = staging.Staged.Length > 0 ? staging.Staged : _ring![_head].Bytes.Span;
+            sent = _socket!.Send(bytes, SocketFlags.None, out error);
         }
         catch (ObjectDisposedException)
         {
@@ -194,7 +195,6 @@ public sealed partial class WebSocketConnection
             error = SocketError.Shutdown;
         }
 
-        segments.Clear();
         if (error is not (SocketError.Success or SocketError.WouldBlock))
         {
             FailSocketLocked();
@@ -288,21 +288,28 @@ public sealed partial class WebSocketConnection
         ThreadPool.UnsafeQueueUserWorkItem(static connection => _ = connection.WriteQueuedAsync(), this, preferLocal: false);
     }
 
-    /// <summary>Sends the queue as the socket drains, then the close frame when closing; ends when the queue is empty.</summary>
+    /// <summary>
+    /// Sends the queue as the socket drains, then the close frame when closing; ends when the queue is empty. Each turn
+    /// first writes what the kernel takes at once, staged into one send (<see cref="WriteQueueNowLocked"/>); only when
+    /// its buffer is full does the writer take the first frame off the queue and wait for the socket to take it.
+    /// </summary>
     private async Task WriteQueuedAsync()
     {
         var socket = _socket!;
-        var segments = new List<ArraySegment<byte>>();
         try
         {
             while (true)
             {
-                var messages = 0;
-                bool discard;
+                OutboundFrame waiting;
                 byte[]? close = null;
                 lock (_queueLock)
                 {
-                    discard = _discardQueued;
+                    if (_discardQueued)
+                    {
+                        // Dropping never cuts a frame: the rest of one already partly on the wire is still sent.
+                        DropQueuedLocked();
+                    }
+
                     if (_count == 0)
                     {
                         close = TakeCloseFrameLocked();
@@ -312,46 +319,38 @@ public sealed partial class WebSocketConnection
                             SignalIfWritesFinishedLocked();
                             return;
                         }
-                    }
 
-                    var bytes = 0L;
-                    while (bytes < MaxBytesPerFlush && DequeueLocked(out var frame))
+                        waiting = default;
+                    }
+                    else if (!WriteQueueNowLocked())
                     {
-                        bytes += frame.Bytes.Length;
-                        messages += frame.IsMessage ? 1 : 0;
-
-                        // Dropping never cuts a frame: the rest of one already partly on the wire is always sent.
-                        if (!discard || frame.IsRemainder)
-                        {
-                            segments.Add(ArrayOf(frame.Bytes));
-                        }
+                        _writerRunning = false;
+                        SignalIfWritesFinishedLocked();
+                        return;
                     }
-                }
-
-                if (discard)
-                {
-                    _metrics.MessagesDropped(messages);
-                }
-                else if (messages > 0)
-                {
-                    Volatile.Write(ref _lastTrafficTimestamp, Now());
-                    _metrics.MessagesSent(messages);
+                    else if (_count == 0)
+                    {
+                        continue;
+                    }
+                    else
+                    {
+                        // The kernel's buffer is full: wait for it with the first frame, the rest stays queued.
+                        DequeueLocked(out waiting);
+                    }
                 }
 
                 if (close is not null)
                 {
                     await socket.SendAsync(close, SocketFlags.None).ConfigureAwait(false);
-                }
-                else if (segments.Count == 1)
-                {
-                    await socket.SendAsync(segments[0], SocketFlags.None).ConfigureAwait(false);
-                }
-                else if (segments.Count > 1)
-                {
-                    await socket.SendAsync(segments, SocketFlags.None).ConfigureAwait(false);
+                    continue;
                 }
 
-                segments.Clear();
+                await socket.SendAsync(waiting.Bytes, SocketFlags.None).ConfigureAwait(false);
+                if (waiting.IsMessage)
+                {
+                    Volatile.Write(ref _lastTrafficTimestamp, Now());
+                    _metrics.MessagesSent(1);
+                }
             }
         }
         catch (Exception)
@@ -397,8 +396,4 @@ public sealed partial class WebSocketConnection
             // Already shut down or closed.
         }
     }
-
-    /// <summary>Frames are built in arrays (shared by every recipient) or sliced from one; a frame from elsewhere is copied once.</summary>
-    private static ArraySegment<byte> ArrayOf(ReadOnlyMemory<byte> bytes) =>
-        MemoryMarshal.TryGetArray(bytes, out var segment) ? segment : new ArraySegment<byte>(bytes.ToArray());
 }
