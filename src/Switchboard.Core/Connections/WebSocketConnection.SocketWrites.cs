@@ -173,6 +173,11 @@ public sealed partial class WebSocketConnection
     /// </summary>
     private bool WriteQueueNowLocked()
     {
+        if (_count == 0)
+        {
+            return true;
+        }
+
         var staging = SendStaging.Begin();
         for (var i = 0; i < _count; i++)
         {
@@ -290,17 +295,18 @@ public sealed partial class WebSocketConnection
 
     /// <summary>
     /// Sends the queue as the socket drains, then the close frame when closing; ends when the queue is empty. Each turn
-    /// first writes what the kernel takes at once, staged into one send (<see cref="WriteQueueNowLocked"/>); only when
-    /// its buffer is full does the writer take the first frame off the queue and wait for the socket to take it.
+    /// first writes what the kernel takes at once, staged into one send (<see cref="WriteQueueNowLocked"/>); when
+    /// frames remain (the kernel's buffer is full, or more was queued than one send carries) the writer takes the
+    /// first one off the queue and waits for the socket to take it.
     /// </summary>
     private async Task WriteQueuedAsync()
     {
         var socket = _socket!;
+        var waiting = default(OutboundFrame); // off the queue, not yet counted: dropped if the socket fails under it
         try
         {
             while (true)
             {
-                OutboundFrame waiting;
                 byte[]? close = null;
                 lock (_queueLock)
                 {
@@ -319,8 +325,6 @@ public sealed partial class WebSocketConnection
                             SignalIfWritesFinishedLocked();
                             return;
                         }
-
-                        waiting = default;
                     }
                     else if (!WriteQueueNowLocked())
                     {
@@ -334,7 +338,8 @@ public sealed partial class WebSocketConnection
                     }
                     else
                     {
-                        // The kernel's buffer is full: wait for it with the first frame, the rest stays queued.
+                        // The kernel's buffer is full (or one send could not carry it all): wait for the socket
+                        // with the first frame, the rest stays queued.
                         DequeueLocked(out waiting);
                     }
                 }
@@ -351,6 +356,8 @@ public sealed partial class WebSocketConnection
                     Volatile.Write(ref _lastTrafficTimestamp, Now());
                     _metrics.MessagesSent(1);
                 }
+
+                waiting = default;
             }
         }
         catch (Exception)
@@ -359,6 +366,7 @@ public sealed partial class WebSocketConnection
             // way nothing more can be written in order, and RunAsync must not wait for this writer.
             lock (_queueLock)
             {
+                _metrics.MessagesDropped(waiting.IsMessage ? 1 : 0);
                 _writerRunning = false;
                 FailSocketLocked();
             }

@@ -7,7 +7,9 @@ namespace Switchboard.Delivery;
 /// SignalR's <c>HubLifetimeManager</c>: connections are announced and withdrawn, and sends address a connection, a
 /// stage or a group wherever its sockets are. One node serves everything itself (<see cref="LocalMessageDelivery"/>);
 /// a cluster back end (the Redis backplane) implements the same calls across nodes, so routing, REST and management
-/// code never know which one runs. Frames are complete WebSocket frames, built once by the caller and shared.
+/// code never know which one runs. Frames are complete WebSocket frames, built once by the caller and shared, and
+/// never changed or reused afterwards, not even once every recipient has sent them: writers compare frames by memory
+/// (array, offset, length) to reuse bytes already staged for another recipient (Connections/SendStaging.cs).
 /// What each answer means across nodes is written in docs/clustering.md: in short, an answer is never a success for
 /// a node that did not answer (<see cref="DeliveryStatus.Unavailable"/>, <see cref="FanOutResult.Complete"/>).
 /// </summary>

@@ -315,7 +315,7 @@ public sealed class CredentialsCliTests
         Assert.Contains("user/aws-cli-poster is not authorized to perform: execute-api:ManageConnections", delete.Stderr, StringComparison.Ordinal);
         await client.AssertNothingReceivedAsync(TimeSpan.FromMilliseconds(300));
 
-        var wrongSecret = await RunAwsAsync(aws, dir.Path, credential with { SecretAccessKey = "x" + credential.SecretAccessKey[1..] }, "post-to-connection", server.Port, $"--connection-id={id}", "--data", $"fileb://{data}");
+        var wrongSecret = await RunAwsAsync(aws, dir.Path, credential with { SecretAccessKey = (credential.SecretAccessKey[0] == 'x' ? "y" : "x") + credential.SecretAccessKey[1..] }, "post-to-connection", server.Port, $"--connection-id={id}", "--data", $"fileb://{data}");
         Assert.True(wrongSecret.ExitCode != 0, wrongSecret.ToString());
         Assert.Contains("InvalidSignatureException", wrongSecret.Stderr, StringComparison.Ordinal);
     }
